@@ -1,0 +1,5 @@
+"""``python -m initlint``."""
+
+from initlint.cli import main
+
+main()

@@ -1,0 +1,201 @@
+"""The ``initlint`` command: options → settings → run → render → exit code."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from initlint import __version__, docs, engine
+from initlint.diagnostics import Diagnostic, Position
+from initlint.discovery import DiscoveryError, discover
+from initlint.output import FORMATS
+from initlint.output.report import FileReport, Report
+from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
+from initlint.settings import PARSE_ERROR, Settings, SettingsError, select_rules, split_selectors
+from initlint.source import SourceError, read, write_atomic
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclasses.dataclass
+class RunResult:
+    report: Report
+    diffs: list[str]
+    errors: list[str]
+    checked: int
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _unreadable(path: str, message: str) -> FileReport:
+    rule = BY_CODE[PARSE_ERROR]
+    where = Position(1, 1)
+    found = Diagnostic(
+        PARSE_ERROR, rule.name, rule.severity, f"Cannot read file: {message}", where, where,
+        noqa_row=1,
+    )
+    return FileReport(path, [found])
+
+
+def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResult:
+    """Check (and fix) every discovered file; never raises for a file's content."""
+    report = Report(fix_mode=fix or diff, unsafe_fixes=settings.unsafe_fixes)
+    diffs: list[str] = []
+    errors: list[str] = []
+    checked = 0
+    for path in discover(paths, settings):
+        checked += 1
+        shown = _display(path)
+        try:
+            source = read(path)
+        except SourceError as error:
+            if PARSE_ERROR in settings.select:
+                report.files.append(_unreadable(shown, str(error)))
+            continue
+        try:
+            if fix or diff:
+                new_text, fixed, found = engine.fix(source.text, settings)
+                if new_text != source.text:
+                    if diff:
+                        diffs.append(_unified(shown, source.text, new_text))
+                    else:
+                        write_atomic(path, source.encode(new_text))
+                    report.fixed += fixed
+                text = new_text
+            else:
+                found = engine.check(source.text, settings)
+                text = source.text
+        except engine.FixError as error:
+            errors.append(f"{shown}: {error}")
+            found, text = engine.check(source.text, settings), source.text
+        except OSError as error:
+            errors.append(f"{shown}: cannot write fixes: {error.strerror or error}")
+            continue
+        except RecursionError:
+            errors.append(f"{shown}: too deeply nested to analyse")
+            continue
+        except Exception as error:  # a bug in initlint must not hide the other files
+            errors.append(f"{shown}: internal error: {type(error).__name__}: {error}")
+            continue
+        if found:
+            report.files.append(FileReport(shown, found, engine.Lines(text).rows()))
+    return RunResult(report, diffs, errors, checked)
+
+
+def _unified(path: str, before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )
+
+
+def exit_code(result: RunResult, diff: bool, exit_zero: bool) -> int:
+    """The one place exit codes are decided (0 clean or all fixed, 1 findings, 2 errors)."""
+    if result.errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    if diff:
+        return EXIT_FINDINGS if result.diffs else EXIT_CLEAN
+    return EXIT_FINDINGS if result.report.diagnostics else EXIT_CLEAN
+
+
+def _explain(selector: str) -> str:
+    rule = BY_CODE.get(selector.upper()) or BY_NAME.get(selector)
+    if rule is None:
+        raise click.BadParameter(f"unknown rule `{selector}`", param_hint="'--explain'")
+    return docs.page(rule).split("\n", 1)[1]
+
+
+def _list_rules() -> str:
+    width = max(len(rule.name) for rule in ALL_RULES)
+    lines = []
+    for rule in ALL_RULES:
+        fix = "" if rule.fix_applicability is None else f" [fix: {rule.fix_applicability.label}]"
+        opt = " (opt-in)" if rule.opt_in else ""
+        lines.append(f"{rule.code}  {rule.name:<{width}}  {rule.summary}{fix}{opt}")
+    return "\n".join(lines)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--fix/--no-fix", default=False, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and offer) unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the diff of fixes instead of writing them.")
+@click.option("--select", multiple=True, help="Rules to check: codes, prefixes, names, ALL.")
+@click.option("--ignore", multiple=True, help="Rules to skip.")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
+@click.option(
+    "--output-format",
+    type=click.Choice(sorted(FORMATS)),
+    default="full",
+    show_default=True,
+    help="How findings are printed.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly.")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.version_option(__version__, "--version", prog_name="initlint")
+def main(
+    paths: tuple[Path, ...],
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    output_format: str,
+    exit_zero: bool,
+    force_exclude: bool,
+    list_rules: bool,
+    explain: str | None,
+) -> None:
+    """Find and fix weight initializations that break training in Keras and PyTorch models."""
+    if list_rules:
+        click.echo(_list_rules())
+        return
+    if explain is not None:
+        click.echo(_explain(explain), nl=False)
+        return
+    try:
+        settings = Settings(
+            select=select_rules(
+                split_selectors(select) if select else None,
+                split_selectors(ignore),
+                split_selectors(extend_select),
+            ),
+            unsafe_fixes=unsafe_fixes,
+            force_exclude=force_exclude,
+        )
+        result = run(list(paths) or [Path(".")], settings, fix, diff)
+    except (SettingsError, DiscoveryError) as error:
+        click.echo(f"initlint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    stdout = click.get_text_stream("stdout")
+    if result.checked == 0:
+        click.echo("initlint: warning: no Python files found", err=True)
+    if diff:
+        for chunk in result.diffs:
+            stdout.write(chunk)
+        fixed = result.report.fixed
+        click.echo(f"Would fix {fixed} error{'' if fixed == 1 else 's'}.", err=True)
+    else:
+        FORMATS[output_format](result.report, stdout)
+    for message in result.errors:
+        click.echo(f"initlint: error: {message}", err=True)
+    sys.exit(exit_code(result, diff, exit_zero))

@@ -1,0 +1,149 @@
+"""Check and fix one source text: parse once, extract, run rules, place, suppress, fix."""
+
+from __future__ import annotations
+
+import re
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from initlint import fixes
+from initlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Violation
+from initlint.frameworks import extract, mentions_framework
+from initlint.rules import ALL_RULES, BY_CODE, Rule
+from initlint.settings import PARSE_ERROR, Settings
+from initlint.suppression import is_suppressed
+
+MAX_FIX_PASSES = 10
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class FixError(Exception):
+    """A fix pass produced code that does not parse, or fixes did not converge."""
+
+
+class Lines:
+    """Maps libcst (line, column) positions to offsets in the text, line endings as written."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.text = text
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + column
+
+    def rows(self) -> list[str]:
+        return _NEWLINE.split(self.text)
+
+
+def _rules(settings: Settings) -> list[Rule]:
+    return [rule() for rule in ALL_RULES if rule.code in settings.select and rule.code != PARSE_ERROR]
+
+
+def _parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+    rule = BY_CODE[PARSE_ERROR]
+    position = Position(max(row, 1), max(column, 1))
+    return Diagnostic(
+        PARSE_ERROR, rule.name, rule.severity, f"Cannot parse: {message}", position, position,
+        noqa_row=position.row,
+    )
+
+
+def check(text: str, settings: Settings) -> list[Diagnostic]:
+    """All findings for ``text`` under ``settings``, noqa applied, in source order.
+
+    A text that names no framework cannot define a model we read: it is skipped without
+    parsing (parsing is nearly the whole cost of a run).
+    """
+    if not mentions_framework(text):
+        return []
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        found = _parse_diagnostic(error.message, error.raw_line, error.raw_column + 1)
+        return [found] if PARSE_ERROR in settings.select else []
+    except RecursionError:
+        found = _parse_diagnostic("too deeply nested to parse", 1, 1)
+        return [found] if PARSE_ERROR in settings.select else []
+    rules = _rules(settings)
+    violations = [
+        violation for model in extract(module) for rule in rules for violation in rule.check(model)
+    ]
+    if not violations:
+        return []
+    lines = Lines(text)
+    rows = lines.rows()
+    kept = [d for d in _place(module, violations, lines) if not is_suppressed(d, rows)]
+    return sorted(kept, key=lambda d: (d.start.row, d.start.column, d.code))
+
+
+def _place(module: cst.Module, violations: list[Violation], lines: Lines) -> list[Diagnostic]:
+    """Resolve nodes to positions, once per file and only when there is something to report."""
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    seen: set[tuple[str, int, int]] = set()
+    placed = []
+    for violation in violations:
+        where = positions.get(violation.node)
+        if where is None:
+            continue
+        start = Position(where.start.line, where.start.column + 1)
+        end = Position(where.end.line, where.end.column + 1)
+        key = (violation.code, start.row, start.column)
+        if key in seen:  # one finding per source location and code (DESIGN.md)
+            continue
+        seen.add(key)
+        rule = BY_CODE[violation.code]
+        fix = None
+        if violation.fix is not None and rule.fix_applicability is not None:
+            edits = []
+            for node_edit in violation.fix.edits:
+                span = positions.get(node_edit.node)
+                if span is None:
+                    break
+                edits.append(
+                    Edit(
+                        Position(span.start.line, span.start.column + 1),
+                        Position(span.end.line, span.end.column + 1),
+                        node_edit.content,
+                        lines.offset(span.start.line, span.start.column),
+                        lines.offset(span.end.line, span.end.column),
+                    )
+                )
+            else:
+                fix = Fix(violation.fix.title, tuple(edits), rule.fix_applicability)
+        placed.append(
+            Diagnostic(
+                violation.code, rule.name, rule.severity, violation.message, start, end, fix,
+                noqa_row=start.row,
+            )
+        )
+    return placed
+
+
+def threshold(settings: Settings) -> Applicability:
+    return Applicability.UNSAFE if settings.unsafe_fixes else Applicability.SAFE
+
+
+def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:
+    """Apply fixes until none applies; returns the text, the count fixed, what remains.
+
+    Every pass re-parses its result before accepting it; a pass whose output does not parse
+    raises FixError and nothing of it is kept.
+    """
+    fixed = 0
+    limit = threshold(settings)
+    for _ in range(MAX_FIX_PASSES):
+        diagnostics = check(text, settings)
+        applicable = [
+            d.fix for d in diagnostics if d.fix is not None and d.fix.applicability >= limit
+        ]
+        if not applicable:
+            return text, fixed, diagnostics
+        new_text, count = fixes.apply_fixes(text, applicable)
+        if new_text == text:
+            return text, fixed, diagnostics
+        try:
+            cst.parse_module(new_text)
+        except (cst.ParserSyntaxError, RecursionError) as error:
+            raise FixError(f"a fix produced code that does not parse ({error}); nothing written") from None
+        text, fixed = new_text, fixed + count
+    raise FixError(f"fixes did not converge after {MAX_FIX_PASSES} passes; nothing written")

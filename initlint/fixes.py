@@ -1,0 +1,208 @@
+"""Fix builders (node edits that keep the user's spelling) and the one applier.
+
+Builders take the opaque CST handles extraction left on an ``Init`` and return a ``FixPlan``
+or None when no faithful rewrite exists. The applier splices positioned edits into the text
+in one pass, skipping fixes that overlap an earlier one (the fixpoint loop picks them up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+import libcst as cst
+
+from initlint import semantics
+from initlint.diagnostics import Fix, FixPlan, NodeEdit
+from initlint.frameworks import FileContext
+from initlint.frameworks.common import argument, source_text
+from initlint.model import Init, InitFamily, Spelling
+from initlint.semantics import KerasInit, TorchCall
+
+_NAMED_FAMILIES = (InitFamily.GLOROT, InitFamily.HE, InitFamily.LECUN)
+
+
+def replace_init(init: Init, target: KerasInit | TorchCall) -> FixPlan | None:
+    """Rewrite ``init`` as ``target`` in the same spelling, or None if it cannot be done.
+
+    The title shows the replacement as it will be written.
+    """
+    context = init.context
+    if init.node is None or not isinstance(context, FileContext):
+        return None
+    edits: list[NodeEdit] | None
+    if isinstance(target, KerasInit):
+        edits = _keras(init, target, context)
+    else:
+        edits = _torch(init, target, context)
+    if not edits:
+        return None
+    if init.spelling is Spelling.DEFAULT:
+        title = f"Add `kernel_initializer=\"{semantics.display(target)}\"`"
+    else:
+        title = f"Use `{' '.join(edits[0].content.split())}`"
+    return FixPlan(title, tuple(edits))
+
+
+# --------------------------------------------------------------------------------- Keras
+
+
+def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit] | None:
+    node = init.node
+    if init.spelling is Spelling.STRING and isinstance(node, cst.SimpleString):
+        old = node.evaluated_value
+        name = target.pascal if isinstance(old, str) and old[:1].isupper() else target.snake
+        return [NodeEdit(node, f"{node.prefix}{node.quote}{name}{node.quote}")]
+    if init.spelling is Spelling.DEFAULT and isinstance(node, cst.Call):
+        value = cst.SimpleString(f'"{target.snake}"')
+        return [NodeEdit(node, _code(context, _add_keyword(node, "kernel_initializer", value)))]
+    if init.spelling is Spelling.CLASS and isinstance(node, (cst.Name, cst.Attribute)):
+        return _rename(node, _same_case(node, target), context)
+    if init.spelling is Spelling.INSTANCE and isinstance(node, cst.Call):
+        func = node.func
+        if not isinstance(func, (cst.Name, cst.Attribute)):
+            return None
+        renamed = _rename(func, _same_case(func, target), context)
+        if renamed is None:
+            return None
+        call_edit, *import_edits = renamed
+        args = node.args if init.family in _NAMED_FAMILIES else _seed_only(node.args)
+        new_call = node.with_changes(func=cst.parse_expression(call_edit.content), args=args)
+        return [NodeEdit(node, _code(context, new_call)), *import_edits]
+    return None
+
+
+def _same_case(node: cst.Name | cst.Attribute, target: KerasInit) -> str:
+    old = node.value if isinstance(node, cst.Name) else node.attr.value
+    return target.pascal if old[:1].isupper() else target.snake
+
+
+def _seed_only(args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    kept = [arg for arg in args if arg.keyword is not None and arg.keyword.value == "seed"]
+    return [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in kept]
+
+
+# --------------------------------------------------------------------------------- PyTorch
+
+
+def _torch(init: Init, target: TorchCall, context: FileContext) -> list[NodeEdit] | None:
+    node = init.node
+    if not isinstance(node, cst.Call):
+        return None
+    quote = _quote_in(node)
+    keywords = [(k, v.replace("'", quote)) for k, v in target.keywords]
+    if init.spelling is Spelling.TORCH_FUNCTION:
+        tensor = argument(node, 0, "tensor")
+        func = node.func
+        if tensor is None or not isinstance(func, (cst.Name, cst.Attribute)):
+            return None
+        renamed = _rename(func, target.function, context)
+        if renamed is None:
+            return None
+        call_edit, *import_edits = renamed
+        generator = argument(node, None, "generator")
+        if generator is not None:
+            keywords.append(("generator", source_text(generator)))
+        text = _call_text(call_edit.content, source_text(tensor), keywords)
+        return [NodeEdit(node, text), *import_edits]
+    if init.spelling is Spelling.TORCH_METHOD and isinstance(node.func, cst.Attribute):
+        prefix = context.imports.local_for("torch.nn.init")
+        if prefix is None:
+            return None
+        receiver = source_text(node.func.value)
+        return [NodeEdit(node, _call_text(f"{prefix}.{target.function}", receiver, keywords))]
+    return None
+
+
+def _call_text(func: str, tensor: str, keywords: Iterable[tuple[str, str]]) -> str:
+    return f"{func}({tensor}{''.join(f', {k}={v}' for k, v in keywords)})"
+
+
+def _quote_in(node: cst.CSTNode) -> str:
+    """The quote character the user already writes in this call, double by default."""
+    for arg in getattr(node, "args", ()):
+        if isinstance(arg.value, cst.SimpleString):
+            return arg.value.quote[0]
+    return '"'
+
+
+# --------------------------------------------------------------------------------- names
+
+
+def _rename(
+    node: cst.Name | cst.Attribute, new: str, context: FileContext
+) -> list[NodeEdit] | None:
+    """Point ``node`` at ``new`` in the same module: ``init.X`` → ``init.new``; a bare name
+    → the local already bound to ``new``, or ``new`` added to the import that bound ``X``."""
+    if isinstance(node, cst.Attribute):
+        return [NodeEdit(node, _code(context, node.with_changes(attr=cst.Name(new))))]
+    qualified = context.imports.qualify(node)
+    if qualified is None:
+        return None
+    module = qualified.rsplit(".", 1)[0]
+    local = context.imports.local_for(f"{module}.{new}")
+    if local is not None and "." not in local:
+        return [NodeEdit(node, local)]  # already imported by name
+    source = context.imports.sources.get(node.value)
+    if source is not None and not isinstance(source.names, cst.ImportStar):
+        alias = cst.ImportAlias(name=cst.Name(new))
+        new_import = source.with_changes(names=_append(list(source.names), alias))
+        return [NodeEdit(node, new), NodeEdit(source, _code(context, new_import))]
+    return None if local is None else [NodeEdit(node, local)]
+
+
+def _add_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
+    arg = cst.Arg(
+        value=value,
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+    return call.with_changes(args=_append(list(call.args), arg))
+
+
+_Item = TypeVar("_Item", cst.Arg, cst.ImportAlias)
+
+
+def _append(items: list[_Item], new: _Item) -> list[_Item]:
+    """Append to a comma-separated sequence in its own style, trailing comma included."""
+    if not items:
+        return [new]
+    last = items[-1]
+    if isinstance(last.comma, cst.Comma):  # one item per line, with a trailing comma
+        between = items[-2].comma if len(items) > 1 else last.comma
+        items[-1] = last.with_changes(comma=between)
+        return [*items, new.with_changes(comma=last.comma)]
+    items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return [*items, new]
+
+
+def _code(context: FileContext, node: cst.CSTNode) -> str:
+    return context.module.code_for_node(node)
+
+
+# --------------------------------------------------------------------------------- applier
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
+    """Splice non-overlapping fixes into ``text``; returns the new text and how many applied.
+
+    Fixes are taken in order of their first edit; one whose edits touch a region an accepted
+    fix already edits is skipped whole (the next pass of the fixpoint loop retries it).
+    """
+    accepted: list[tuple[int, int, str]] = []
+    count = 0
+    for fix in sorted(fixes, key=lambda f: min(e.start_offset for e in f.edits)):
+        spans = [(e.start_offset, e.end_offset, e.content) for e in fix.edits]
+        if any(_overlaps(span, other) for span in spans for other in accepted):
+            continue
+        accepted.extend(spans)
+        count += 1
+    for start, end, content in sorted(accepted, reverse=True):
+        text = text[:start] + content + text[end:]
+    return text, count
+
+
+def _overlaps(a: tuple[int, int, Any], b: tuple[int, int, Any]) -> bool:
+    return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] == b[0] == b[1])

@@ -1,0 +1,82 @@
+"""CST → Models: the only part of initlint that walks syntax trees."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import libcst as cst
+
+from initlint.frameworks.flow import LayerObj, Walker
+from initlint.frameworks.names import Imports, collect_top_level_imports
+from initlint.model import UNKNOWN_ACT, Act, Layer, Model, Role
+
+# A file that names none of these cannot define a model we read (torchfix's prefilter).
+_FRAMEWORK_WORDS = re.compile(r"\b(?:torch|keras|tensorflow|tf_keras)\b")
+
+
+@dataclass(eq=False)
+class FileContext:
+    """What a fix needs besides the node it replaces: the module and its imports."""
+
+    module: cst.Module
+    imports: Imports
+
+
+def mentions_framework(text: str) -> bool:
+    return _FRAMEWORK_WORDS.search(text) is not None
+
+
+def extract(module: cst.Module) -> list[Model]:
+    """Every model in a parsed module, in source order."""
+    imports = collect_top_level_imports(module)
+    if not imports.aliases and not imports.star_modules:
+        return []
+    context = FileContext(module, imports)
+    walker = Walker(imports, context)
+    walker.run(module)
+    return build_models(walker.layers)
+
+
+def build_models(layers: list[LayerObj]) -> list[Model]:
+    groups: dict[str, list[LayerObj]] = defaultdict(list)
+    for layer in layers:
+        groups[layer.owner].append(layer)
+    models = []
+    for owner, members in groups.items():
+        if not any(member.init is not None for member in members):
+            continue
+        built = tuple(_layer(member) for member in sorted(members, key=lambda m: m.order))
+        models.append(Model(owner, members[0].framework, built))
+    return models
+
+
+def _layer(obj: LayerObj) -> Layer:
+    return Layer(
+        name=obj.label or f"{obj.type}#{obj.order}",
+        type=obj.type,
+        kind=obj.kind,
+        framework=obj.framework,
+        init=obj.init,
+        act=_resolve_act(obj),
+        role=Role.HIDDEN if obj.feeds_weight else Role.OUTPUT if obj.chain_end else Role.UNKNOWN,
+        fan_in=obj.fan_in,
+        fan_out=obj.fan_out,
+        node=obj.node,
+        context=obj.init.context if obj.init is not None else None,
+    )
+
+
+def _resolve_act(obj: LayerObj) -> Act:
+    """One activation seen everywhere the layer is used, or unknown: never a guess."""
+    if obj.kind.name == "ACTIVATION" and obj.inline_act is not None:
+        return obj.inline_act
+    seen: dict[tuple[str, float | None], Act] = {}
+    for act in obj.acts:
+        seen.setdefault((act.name, act.slope), act)
+    if not seen and obj.inline_act is not None:
+        return obj.inline_act
+    if len(seen) == 1:
+        return next(iter(seen.values()))
+    return UNKNOWN_ACT

@@ -1,0 +1,94 @@
+"""What the framework recognisers hand to the flow walker: small tagged records and literals."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import libcst as cst
+
+from initlint.model import Framework, LayerKind
+
+
+class What(enum.Enum):
+    LAYER = "layer"  # a layer/module constructor
+    SEQUENTIAL = "sequential"
+    FUNCTIONAL_MODEL = "functional_model"  # keras.Model(inputs, outputs)
+    INIT_FUNCTION = "init_function"  # torch.nn.init.xavier_uniform_(w, ...)
+    ACT_FUNCTION = "act_function"  # F.relu(x), tf.nn.relu(x)
+    PASSTHROUGH = "passthrough"  # F.dropout(x), torch.flatten(x, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Recognized:
+    what: What
+    framework: Framework
+    name: str  # the class or function name ("Dense", "relu", "xavier_uniform_")
+    kind: LayerKind = LayerKind.OTHER
+
+
+def literal_number(node: cst.BaseExpression | None) -> float | None:
+    """The value of a numeric literal, including ``-x`` and ``math.sqrt(5)``."""
+    if node is None:
+        return None
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        inner = literal_number(node.expression)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.operator, cst.Minus) else inner
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "sqrt"
+        and len(node.args) == 1
+    ):
+        inner = literal_number(node.args[0].value)
+        return None if inner is None or inner < 0 else inner**0.5
+    return None
+
+
+def literal_int(node: cst.BaseExpression | None) -> int | None:
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+        return value if isinstance(value, int) else None
+    return None
+
+
+def literal_string(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def argument(
+    call: cst.Call, position: int | None, keyword: str | None
+) -> cst.BaseExpression | None:
+    """The expression passed for a parameter, by keyword or by position (before any ``*args``)."""
+    if keyword is not None:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+    if position is not None:
+        index = 0
+        for arg in call.args:
+            if arg.keyword is not None or arg.star:
+                break
+            if index == position:
+                return arg.value
+            index += 1
+    return None
+
+
+def has_argument(call: cst.Call, position: int | None, keyword: str) -> bool:
+    return argument(call, position, keyword) is not None
+
+
+def source_text(node: cst.CSTNode) -> str:
+    """The code of a node on its own (whitespace inside it kept)."""
+    return _EMPTY.code_for_node(node)
+
+
+_EMPTY = cst.Module(body=[])

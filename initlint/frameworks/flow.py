@@ -1,0 +1,550 @@
+"""One walk per file: build layer objects and follow data from layer to activation.
+
+Keras and PyTorch model code have the same shape once names are resolved: layer objects are
+created (``nn.Linear(...)``, ``layers.Dense(...)``), stored (``self.fc``, a local, a Sequential),
+and applied to values (``self.fc(x)``, ``Dense(10)(x)``), with activations applied to the
+results. The walker evaluates statements in order and tracks, for every value, which weight
+layer produced it and whether an activation has been applied since. Anything it cannot follow
+(a residual sum, an unknown call, a config lookup) makes the pairing "unknown": never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from initlint import semantics
+from initlint.frameworks import keras, torch
+from initlint.frameworks.common import Recognized, What, argument, literal_int, literal_number
+from initlint.frameworks.names import Imports
+from initlint.model import (
+    LINEAR_ACT,
+    UNKNOWN_ACT,
+    Act,
+    ActFamily,
+    Framework,
+    Init,
+    LayerKind,
+)
+
+
+@dataclass(eq=False)
+class LayerObj:
+    """A layer constructor call, with what we learn about it while walking."""
+
+    type: str
+    kind: LayerKind
+    framework: Framework
+    node: cst.Call
+    owner: str
+    order: int
+    label: str = ""
+    init: Init | None = None
+    inline_act: Act | None = None  # keras activation=..., or what an activation layer applies
+    acts: list[Act] = field(default_factory=list)
+    feeds_weight: bool = False
+    chain_end: bool = False
+    fan_in: int | None = None
+    fan_out: int | None = None
+
+
+@dataclass(eq=False)
+class SeqObj:
+    """A Sequential container: its items are applied in order."""
+
+    framework: Framework
+    node: cst.Call
+    items: list[LayerObj | SeqObj]
+    label: str = ""
+    used: bool = False
+    nested: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A tensor: the weight layer that produced it, and whether it has been activated since."""
+
+    layer: LayerObj | None
+    activated: bool = False
+
+
+Value = LayerObj | SeqObj | Flow | None
+_PARAM_FLOW = Flow(None)
+
+
+@dataclass
+class Scope:
+    name: str
+    env: dict[str, Value] = field(default_factory=dict)
+    attrs: dict[str, Value] | None = None  # the class's self.<attr> table, inside a method
+    self_name: str | None = None
+
+
+class Walker:
+    """Evaluates a module's statements once, in order, collecting layers and their pairings."""
+
+    def __init__(self, imports: Imports, context: object) -> None:
+        self.imports = imports
+        self.context = context
+        self.layers: list[LayerObj] = []
+        self.sequentials: list[SeqObj] = []
+        self._memo: dict[int, Value] = {}
+
+    # ---------------------------------------------------------------- statements
+
+    def run(self, module: cst.Module) -> None:
+        self._body(module.body, Scope("<module>"))
+        for seq in self.sequentials:  # Sequentials never applied in a forward: a chain alone
+            if not seq.used and not seq.nested:
+                self._finish(self._apply(seq, _PARAM_FLOW))
+
+    def _body(self, statements: object, scope: Scope) -> None:
+        if not isinstance(statements, (list, tuple)):
+            return
+        for statement in statements:
+            self._statement(statement, scope)
+
+    def _statement(self, statement: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self._small(small, scope)
+        elif isinstance(statement, cst.FunctionDef):
+            self._function(statement, scope.name, None)
+        elif isinstance(statement, cst.ClassDef):
+            self._class(statement)
+        elif isinstance(statement, cst.If):
+            self._walk_expr(statement.test, scope)
+            self._block(statement.body, scope)
+            if statement.orelse is not None:
+                self._statement(statement.orelse, scope)
+        elif isinstance(statement, cst.Else):
+            self._block(statement.body, scope)
+        elif isinstance(statement, (cst.For, cst.While)):
+            self._walk_expr(statement.iter if isinstance(statement, cst.For) else statement.test, scope)
+            self._block(statement.body, scope)
+            if statement.orelse is not None:
+                self._block(statement.orelse.body, scope)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                self._walk_expr(item.item, scope)
+            self._block(statement.body, scope)
+        elif isinstance(statement, cst.Try):
+            self._block(statement.body, scope)
+            for handler in statement.handlers:
+                self._block(handler.body, scope)
+            if statement.orelse is not None:
+                self._block(statement.orelse.body, scope)
+            if statement.finalbody is not None:
+                self._block(statement.finalbody.body, scope)
+        else:  # match, async variants, decorators: still find every layer call inside
+            self._walk_node(statement, scope)
+
+    def _block(self, block: cst.BaseSuite, scope: Scope) -> None:
+        if isinstance(block, cst.IndentedBlock):
+            self._body(block.body, scope)
+        elif isinstance(block, cst.SimpleStatementSuite):
+            for small in block.body:
+                self._small(small, scope)
+
+    def _small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
+        if isinstance(small, cst.Assign):
+            value = self._eval(small.value, scope)
+            for target in small.targets:
+                self._bind(target.target, value, scope)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self._bind(small.target, self._eval(small.value, scope), scope)
+        elif isinstance(small, cst.AugAssign):
+            self._consume(self._eval(small.value, scope))
+            self._consume(self._eval(small.target, scope))
+            self._bind(small.target, None, scope)
+        elif isinstance(small, cst.Expr):
+            self._consume(self._eval(small.value, scope))
+        elif isinstance(small, cst.Return):
+            if small.value is not None:
+                self._return(small.value, scope)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            self.imports.add(small)
+        else:
+            self._walk_node(small, scope)
+
+    def _return(self, value: cst.BaseExpression, scope: Scope) -> None:
+        if isinstance(value, cst.Tuple):  # `return logits, features`: each is an output
+            for element in value.elements:
+                self._return(element.value, scope)
+            return
+        result = self._eval(value, scope)
+        if isinstance(result, Flow):
+            self._finish(result)
+
+    def _bind(self, target: cst.BaseAssignTargetExpression, value: Value, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            scope.env[target.value] = value
+            self._label(value, target.value, scope)
+        elif self._is_self_attr(target, scope):
+            assert isinstance(target, cst.Attribute) and scope.attrs is not None
+            scope.attrs[target.attr.value] = value
+            self._label(value, target.attr.value, scope)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self._consume(value)
+            for element in target.elements:
+                self._bind(element.value, None, scope)
+        else:
+            self._consume(value)
+            self._walk_expr(target, scope)
+
+    def _label(self, value: Value, name: str, scope: Scope) -> None:
+        if isinstance(value, LayerObj) and not value.label:
+            value.label = name
+        elif isinstance(value, SeqObj) and not value.label:
+            value.label = name
+            owner = scope.name if scope.attrs is not None else name
+            for index, item in enumerate(value.items):
+                self._label_item(item, f"{name}[{index}]", owner)
+
+    def _label_item(self, item: LayerObj | SeqObj, label: str, owner: str) -> None:
+        if isinstance(item, LayerObj):
+            item.label = item.label or label
+            item.owner = owner
+        else:
+            item.label = item.label or label
+            for index, inner in enumerate(item.items):
+                self._label_item(inner, f"{label}[{index}]", owner)
+
+    def _function(self, node: cst.FunctionDef, owner: str, attrs: dict[str, Value] | None) -> None:
+        scope = Scope(owner if attrs is not None else node.name.value, attrs=attrs)
+        params = node.params.params
+        for position, param in enumerate(params):
+            if attrs is not None and position == 0:
+                scope.self_name = param.name.value
+            else:
+                scope.env[param.name.value] = _PARAM_FLOW
+        for decorator in node.decorators:
+            self._walk_expr(decorator.decorator, scope)
+        self._block(node.body, scope)
+
+    def _class(self, node: cst.ClassDef) -> None:
+        attrs: dict[str, Value] = {}
+        name = node.name.value
+        methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+        forward_names = ("forward", "call", "__call__")
+        ordered = sorted(
+            methods,
+            key=lambda m: (
+                m.name.value in forward_names,
+                m.name.value != "__init__",
+            ),
+        )
+        class_scope = Scope(name)
+        for statement in node.body.body:
+            if not isinstance(statement, cst.FunctionDef):
+                self._statement(statement, class_scope)
+        for method in ordered:
+            self._function(method, name, attrs)
+
+    # ---------------------------------------------------------------- expressions
+
+    def _is_self_attr(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        return (
+            scope.attrs is not None
+            and isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == scope.self_name
+        )
+
+    def _eval(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        if isinstance(node, cst.Name):
+            return scope.env.get(node.value)
+        if isinstance(node, cst.Attribute):
+            if self._is_self_attr(node, scope):
+                assert scope.attrs is not None
+                return scope.attrs.get(node.attr.value)
+            self._walk_expr(node.value, scope)
+            return None
+        if isinstance(node, cst.Call):
+            return self._call(node, scope)
+        if isinstance(node, cst.Subscript):
+            base = self._eval(node.value, scope)
+            if isinstance(base, SeqObj) and len(node.slice) == 1:
+                index_node = node.slice[0].slice
+                if isinstance(index_node, cst.Index):
+                    index = _int_index(index_node.value)
+                    if index is not None and -len(base.items) <= index < len(base.items):
+                        return base.items[index]
+            self._consume(base)
+            for element in node.slice:
+                self._walk_node(element, scope)
+            return None
+        self._walk_expr(node, scope)
+        return None
+
+    def _walk_expr(self, node: cst.CSTNode, scope: Scope) -> None:
+        """Evaluate an expression we do not follow: every value used in it is consumed."""
+        if isinstance(node, cst.BaseExpression) and isinstance(
+            node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
+        ):
+            self._consume(self._eval(node, scope))
+            return
+        self._walk_node(node, scope)
+
+    def _walk_node(self, node: cst.CSTNode, scope: Scope) -> None:
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self._walk_expr(child, scope)
+            elif isinstance(child, cst.BaseSuite):
+                self._block(child, scope)
+            elif isinstance(child, cst.BaseCompoundStatement):
+                self._statement(child, scope)
+            else:
+                self._walk_node(child, scope)
+
+    def _recognize(self, func: cst.BaseExpression) -> Recognized | None:
+        qualified = self.imports.qualify(func)
+        if qualified is None:
+            return None
+        if qualified.startswith("torch"):
+            return torch.recognize(qualified)
+        if qualified.startswith(("keras", "tensorflow")):
+            return keras.recognize(qualified)
+        return None
+
+    def _call(self, node: cst.Call, scope: Scope) -> Value:
+        memo = self._memo.get(id(node))
+        if memo is not None:
+            return memo
+        recognized = self._recognize(node.func)
+        if recognized is not None:
+            return self._known_call(node, recognized, scope)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in semantics.TORCH_TENSOR_METHODS and self._init_target(func.value, scope):
+                self._set_init(func.value, torch.method_init(method, node, self.context), scope)
+                self._walk_args(node, scope)
+                return None
+            if method == "add" and not node.args[1:]:
+                receiver = self._eval(func.value, scope)
+                if isinstance(receiver, SeqObj) and node.args:
+                    item = self._eval(node.args[0].value, scope)
+                    if isinstance(item, (LayerObj, SeqObj)):
+                        receiver.items.append(item)
+                        self._mark_nested(item)
+                        if receiver.label:
+                            owner = scope.name if scope.attrs is not None else receiver.label
+                            self._label_item(item, f"{receiver.label}[{len(receiver.items) - 1}]", owner)
+                        return None
+                self._consume(receiver)
+                self._walk_args(node, scope)
+                return None
+            if method in semantics.TORCH_TENSOR_ACT_METHODS or method in torch.PASSTHROUGH_METHODS:
+                receiver = self._eval(func.value, scope)
+                self._walk_args(node, scope)
+                if isinstance(receiver, Flow):
+                    if method in torch.PASSTHROUGH_METHODS:
+                        return receiver
+                    act = torch.function_act(method, None, f".{method}()")
+                    return self._activate(receiver, act)
+                self._consume(receiver)
+                return None
+        callee = self._eval(func, scope)
+        if isinstance(callee, (LayerObj, SeqObj)):
+            first = node.args[0].value if node.args and not node.args[0].keyword else None
+            flow = self._as_flow(self._eval(first, scope)) if first is not None else _PARAM_FLOW
+            for arg in node.args[1:]:
+                self._consume(self._eval(arg.value, scope))
+            return self._apply(callee, flow)
+        self._consume(callee)
+        self._walk_args(node, scope)
+        return None
+
+    def _walk_args(self, node: cst.Call, scope: Scope) -> None:
+        for arg in node.args:
+            self._consume(self._eval(arg.value, scope))
+
+    def _known_call(self, node: cst.Call, recognized: Recognized, scope: Scope) -> Value:
+        what = recognized.what
+        if what is What.LAYER:
+            layer = self._new_layer(node, recognized, scope)
+            self._walk_args(node, scope)
+            self._memo[id(node)] = layer
+            return layer
+        if what is What.SEQUENTIAL:
+            items = self._sequential_items(node, recognized.framework, scope)
+            seq = SeqObj(recognized.framework, node, items)
+            for item in seq.items:
+                self._mark_nested(item)
+            self.sequentials.append(seq)
+            self._memo[id(node)] = seq
+            return seq
+        if what is What.FUNCTIONAL_MODEL:
+            outputs = argument(node, 1, "outputs")
+            for arg in node.args:
+                value = self._eval(arg.value, scope)
+                if arg.value is outputs and isinstance(value, Flow):
+                    self._finish(value)
+                else:
+                    self._consume(value)
+            return None
+        if what is What.INIT_FUNCTION:
+            if node.args:
+                self._set_init(
+                    node.args[0].value,
+                    torch.init_call(recognized.name, node, self.context),
+                    scope,
+                )
+            return None
+        first = node.args[0].value if node.args else None
+        flow = self._as_flow(self._eval(first, scope)) if first is not None else None
+        for arg in node.args[1:]:
+            self._consume(self._eval(arg.value, scope))
+        if flow is None:
+            return None
+        if what is What.PASSTHROUGH:
+            return flow
+        display = recognized.name
+        if recognized.framework is Framework.TORCH:
+            act = torch.function_act(recognized.name, node, display)
+        else:
+            qualified = self.imports.qualify(node.func) or recognized.name
+            act = keras.function_act(qualified, node)
+        return self._activate(flow, act)
+
+    def _sequential_items(
+        self, node: cst.Call, framework: Framework, scope: Scope
+    ) -> list[LayerObj | SeqObj]:
+        """Keras takes ``Sequential([...])`` or ``layers=[...]``; torch takes positional modules."""
+        sources: list[cst.BaseExpression] = []
+        for position, arg in enumerate(node.args):
+            listed = isinstance(arg.value, (cst.List, cst.Tuple)) and not arg.star
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if framework is Framework.KERAS:
+                if listed and (keyword == "layers" or (keyword is None and position == 0)):
+                    sources.extend(element.value for element in arg.value.elements)  # type: ignore[union-attr]
+                else:
+                    self._walk_expr(arg.value, scope)
+            elif keyword is None and not arg.star:
+                sources.append(arg.value)
+            else:  # `*modules`, an OrderedDict: a chain we cannot read item by item
+                self._walk_expr(arg.value, scope)
+                sources.append(arg.value)
+        items: list[LayerObj | SeqObj] = []
+        for source in sources:
+            value = self._eval(source, scope)
+            if isinstance(value, (LayerObj, SeqObj)):
+                items.append(value)
+            else:
+                self._consume(value)
+                items.append(self._opaque(source, scope))
+        return items
+
+    def _opaque(self, source: cst.BaseExpression, scope: Scope) -> LayerObj:
+        """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
+        node = source if isinstance(source, cst.Call) else cst.Call(func=cst.Name("_"))
+        return LayerObj("?", LayerKind.OTHER, Framework.TORCH, node, scope.name, len(self.layers))
+
+    def _mark_nested(self, item: LayerObj | SeqObj) -> None:
+        if isinstance(item, SeqObj):
+            item.nested = True
+
+    def _new_layer(self, node: cst.Call, recognized: Recognized, scope: Scope) -> LayerObj:
+        layer = LayerObj(
+            type=recognized.name,
+            kind=recognized.kind,
+            framework=recognized.framework,
+            node=node,
+            owner=scope.name,
+            order=len(self.layers),
+        )
+        if recognized.framework is Framework.KERAS:
+            layer.inline_act = keras.layer_act(recognized.name, node, self.imports)
+            if layer.kind.has_kernel:
+                layer.init = keras.kernel_init(node, self.imports, self.context)
+            layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
+        else:
+            if layer.kind is LayerKind.ACTIVATION:
+                layer.inline_act = torch.module_act(recognized.name, node)
+            elif layer.kind in (LayerKind.DENSE, LayerKind.CONV):
+                layer.init = torch.default_init(node, self.context)
+            layer.fan_in, layer.fan_out = torch.widths(recognized.name, node)
+        if layer.kind is LayerKind.RECURRENT:
+            layer.init = layer.init if recognized.framework is Framework.KERAS else None
+            layer.inline_act = None  # gates are read in a later pass; never guess them now
+        self.layers.append(layer)
+        return layer
+
+    # ---------------------------------------------------------------- init targets
+
+    def _init_target(self, node: cst.BaseExpression, scope: Scope) -> LayerObj | None:
+        """The layer whose kernel ``node`` names: ``self.fc.weight``, ``fc.weight.data``."""
+        if isinstance(node, cst.Attribute) and node.attr.value == "data":
+            node = node.value
+        if not (isinstance(node, cst.Attribute) and node.attr.value == "weight"):
+            return None
+        owner = self._eval(node.value, scope)
+        if isinstance(owner, LayerObj) and owner.init is not None:
+            return owner
+        return None
+
+    def _set_init(self, target: cst.BaseExpression, init: Init, scope: Scope) -> None:
+        layer = self._init_target(target, scope)
+        if layer is not None:
+            layer.init = init
+
+    # ---------------------------------------------------------------- data flow
+
+    @staticmethod
+    def _as_flow(value: Value) -> Flow:
+        return value if isinstance(value, Flow) else _PARAM_FLOW
+
+    def _apply(self, obj: LayerObj | SeqObj, flow: Flow) -> Flow:
+        if isinstance(obj, SeqObj):
+            obj.used = True
+            for item in obj.items:
+                flow = self._apply(item, flow)
+            return flow
+        if obj.init is not None:
+            if flow.layer is not None:
+                if not flow.activated:
+                    flow.layer.acts.append(LINEAR_ACT)
+                flow.layer.feeds_weight = True
+            inline = obj.inline_act
+            if inline is not None and inline.family is not ActFamily.LINEAR:
+                obj.acts.append(inline)
+                return Flow(obj, activated=True)
+            return Flow(obj)
+        if obj.kind is LayerKind.ACTIVATION:
+            return self._activate(flow, obj.inline_act or UNKNOWN_ACT)
+        if obj.kind in (LayerKind.NORMALIZATION, LayerKind.PASSTHROUGH):
+            return flow
+        self._consume(flow)
+        return _PARAM_FLOW
+
+    @staticmethod
+    def _activate(flow: Flow, act: Act) -> Flow:
+        if flow.layer is None or flow.activated:
+            return flow
+        flow.layer.acts.append(act)
+        return Flow(flow.layer, activated=True)
+
+    @staticmethod
+    def _consume(value: Value) -> None:
+        """A value used where we cannot follow it: its pairing becomes unknown."""
+        if isinstance(value, Flow) and value.layer is not None and not value.activated:
+            value.layer.acts.append(UNKNOWN_ACT)
+
+    @staticmethod
+    def _finish(flow: Flow) -> None:
+        if flow.layer is None:
+            return
+        if not flow.activated:
+            flow.layer.acts.append(LINEAR_ACT)
+        flow.layer.chain_end = True
+
+
+def _int_index(node: cst.BaseExpression) -> int | None:
+    value = literal_int(node)
+    if value is not None:
+        return value
+    number = literal_number(node)
+    return int(number) if number is not None and number == int(number) else None

@@ -1,0 +1,368 @@
+"""Keras (Keras 3, tf.keras, Keras 2): layers, initializer values and activation values."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from initlint import semantics
+from initlint.frameworks.common import (
+    Recognized,
+    What,
+    argument,
+    literal_int,
+    literal_number,
+    literal_string,
+    source_text,
+)
+from initlint.frameworks.names import Imports
+from initlint.model import (
+    LINEAR_ACT,
+    UNKNOWN_ACT,
+    Act,
+    Framework,
+    Init,
+    InitFamily,
+    LayerKind,
+    Spelling,
+)
+
+K = LayerKind
+LAYER_KINDS: dict[str, LayerKind] = {
+    **dict.fromkeys(("Dense", "EinsumDense"), K.DENSE),
+    **dict.fromkeys(
+        (
+            "Conv1D",
+            "Conv2D",
+            "Conv3D",
+            "Convolution1D",
+            "Convolution2D",
+            "Convolution3D",
+            "Conv1DTranspose",
+            "Conv2DTranspose",
+            "Conv3DTranspose",
+            "Convolution2DTranspose",
+            "Convolution3DTranspose",
+        ),
+        K.CONV,
+    ),
+    **dict.fromkeys(("SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D"), K.RECURRENT),
+    "Embedding": K.EMBEDDING,
+    **dict.fromkeys(
+        (
+            "BatchNormalization",
+            "LayerNormalization",
+            "GroupNormalization",
+            "UnitNormalization",
+            "RMSNormalization",
+        ),
+        K.NORMALIZATION,
+    ),
+    **dict.fromkeys(
+        ("Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "ThresholdedReLU"),
+        K.ACTIVATION,
+    ),
+    **dict.fromkeys(
+        (
+            "Dropout",
+            "SpatialDropout1D",
+            "SpatialDropout2D",
+            "SpatialDropout3D",
+            "GaussianDropout",
+            "GaussianNoise",
+            "AlphaDropout",
+            "Flatten",
+            "Reshape",
+            "Permute",
+            "InputLayer",
+            "MaxPooling1D",
+            "MaxPooling2D",
+            "MaxPooling3D",
+            "MaxPool1D",
+            "MaxPool2D",
+            "MaxPool3D",
+            "AveragePooling1D",
+            "AveragePooling2D",
+            "AveragePooling3D",
+            "AvgPool1D",
+            "AvgPool2D",
+            "AvgPool3D",
+            "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D",
+            "GlobalAveragePooling3D",
+            "GlobalMaxPooling1D",
+            "GlobalMaxPooling2D",
+            "GlobalMaxPooling3D",
+            "GlobalAvgPool1D",
+            "GlobalAvgPool2D",
+            "GlobalMaxPool1D",
+            "GlobalMaxPool2D",
+            "ZeroPadding1D",
+            "ZeroPadding2D",
+            "ZeroPadding3D",
+            "Cropping1D",
+            "Cropping2D",
+            "UpSampling1D",
+            "UpSampling2D",
+            "UpSampling3D",
+        ),
+        K.PASSTHROUGH,
+    ),
+}
+# Layers with a kernel take `kernel_initializer` and `activation` (frameworks.md §1.6).
+_SEQUENTIAL = {"keras.Sequential", "keras.models.Sequential"}
+_MODEL = {"keras.Model", "keras.models.Model"}
+
+
+def recognize(qualified: str) -> Recognized | None:
+    """What a canonical ``keras.*``/``tensorflow.*`` name is, if we read it."""
+    if qualified in _SEQUENTIAL:
+        return Recognized(What.SEQUENTIAL, Framework.KERAS, "Sequential")
+    if qualified in _MODEL:
+        return Recognized(What.FUNCTIONAL_MODEL, Framework.KERAS, "Model")
+    last = qualified.rsplit(".", 1)[-1]
+    if qualified.startswith("keras.layers.") and last in LAYER_KINDS:
+        return Recognized(What.LAYER, Framework.KERAS, last, LAYER_KINDS[last])
+    act = _act_function_name(qualified)
+    if act is not None:
+        return Recognized(What.ACT_FUNCTION, Framework.KERAS, act)
+    return None
+
+
+def _act_function_name(qualified: str) -> str | None:
+    prefix, _, last = qualified.rpartition(".")
+    if prefix in (
+        "keras.activations",
+        "keras.ops",
+        "keras.ops.nn",
+        "keras.backend",
+        "tensorflow.nn",
+        "tensorflow.math",
+    ):
+        return semantics.KERAS_ACT_NAMES.get(last)
+    if prefix == "tensorflow" and last in ("sigmoid", "tanh"):
+        return last
+    return None
+
+
+def function_act(qualified_name: str, call: cst.Call | None) -> Act:
+    """The activation a Keras/TF activation function call applies (``tf.nn.leaky_relu(x, 0.1)``)."""
+    name = _act_function_name(qualified_name) or "unknown"
+    slope = None
+    if name == "leaky_relu":
+        given = None
+        if call is not None:
+            given = literal_number(argument(call, 1, "negative_slope")) or literal_number(
+                argument(call, 1, "alpha")
+            )
+        slope = semantics.KERAS_LEAKY_FUNCTION_SLOPE if given is None else given
+    return semantics.make_act(name, qualified_name.rsplit(".", 1)[-1], slope)
+
+
+def layer_act(type_name: str, call: cst.Call, imports: Imports) -> Act | None:
+    """The activation a layer applies: ``activation=`` or the activation layer itself.
+
+    None means "no activation argument": the layer is linear, and a following activation
+    layer supplies the pairing.
+    """
+    if type_name == "Activation":
+        value = argument(call, 0, "activation")
+        return activation_value(value, imports) if value is not None else UNKNOWN_ACT
+    if type_name in semantics.KERAS_ACT_LAYERS:
+        return _activation_layer(type_name, call)
+    value = argument(call, 1 if type_name == "Dense" else None, "activation")
+    if value is None:
+        return None
+    return activation_value(value, imports)
+
+
+def _activation_layer(type_name: str, call: cst.Call) -> Act:
+    name = semantics.KERAS_ACT_LAYERS[type_name]
+    slope: float | None = None
+    if type_name == "LeakyReLU":
+        given = literal_number(argument(call, 0, "negative_slope")) or literal_number(
+            argument(call, None, "alpha")
+        )
+        slope = semantics.KERAS_LEAKY_LAYER_SLOPE if given is None else given
+    elif type_name == "ReLU":
+        given = literal_number(argument(call, 1, "negative_slope"))
+        if given:
+            name, slope = "leaky_relu", given
+    elif type_name == "PReLU":
+        slope = 0.0  # Keras PReLU starts as plain ReLU (alpha_initializer zeros, §6.16)
+    return semantics.make_act(name, f"{type_name}()", slope)
+
+
+def activation_value(value: cst.BaseExpression, imports: Imports) -> Act:
+    """Read an ``activation=`` value: a string, None, a function, or an activation layer."""
+    if isinstance(value, cst.Name) and value.value == "None":
+        return LINEAR_ACT
+    text = literal_string(value)
+    if text is not None:
+        name = semantics.KERAS_ACT_NAMES.get(text)
+        if name is None:
+            return UNKNOWN_ACT
+        slope = semantics.KERAS_LEAKY_FUNCTION_SLOPE if name == "leaky_relu" else None
+        if text == "LeakyReLU":  # Keras 2 builds the layer with its 0.3 default (§1.7)
+            slope = semantics.KERAS_LEAKY_LAYER_SLOPE
+        return semantics.make_act(name, text, slope)
+    if isinstance(value, (cst.Name, cst.Attribute)):
+        qualified = imports.qualify(value)
+        if qualified is not None and _act_function_name(qualified) is not None:
+            return function_act(qualified, None)
+        return UNKNOWN_ACT
+    if isinstance(value, cst.Call):
+        qualified = imports.qualify(value.func)
+        if qualified is not None:
+            recognized = recognize(qualified)
+            if recognized is not None and recognized.kind is LayerKind.ACTIVATION:
+                act = layer_act(recognized.name, value, imports)
+                return act if act is not None else UNKNOWN_ACT
+    return UNKNOWN_ACT
+
+
+# ---------------------------------------------------------------------------------------------
+# Initializers
+# ---------------------------------------------------------------------------------------------
+
+
+def default_init(node: cst.Call | None = None, context: object = None) -> Init:
+    """Keras fills kernels with glorot_uniform unless told otherwise (§1.6)."""
+    return Init(
+        name="glorot_uniform",
+        family=InitFamily.GLOROT,
+        framework=Framework.KERAS,
+        explicit=False,
+        spelling=Spelling.DEFAULT,
+        distribution=semantics.KERAS_DEFAULT_KERNEL_INIT.distribution,
+        display="glorot_uniform (Keras default)",
+        node=node,
+        context=context,
+    )
+
+
+def kernel_init(call: cst.Call, imports: Imports, context: object) -> Init:
+    """The kernel initializer of a Keras layer call, or the default."""
+    value = argument(call, None, "kernel_initializer")
+    if value is None:
+        value = argument(call, None, "init")  # Keras 1 spelling
+    if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+        return default_init(call, context)  # None falls back to glorot_uniform (§6.13)
+    return initializer_value(value, imports, context)
+
+
+def _unknown(value: cst.BaseExpression, context: object) -> Init:
+    return Init(
+        name="unknown",
+        family=InitFamily.UNKNOWN,
+        framework=Framework.KERAS,
+        explicit=True,
+        spelling=Spelling.INSTANCE,
+        display=source_text(value),
+        node=value,
+        context=context,
+    )
+
+
+def initializer_value(value: cst.BaseExpression, imports: Imports, context: object) -> Init:
+    """Read an initializer value: string, class, or instance (frameworks.md §7)."""
+    display = source_text(value)
+    text = literal_string(value)
+    if text is not None:
+        known = semantics.KERAS_INITS.get(text)
+        if known is None:
+            return _unknown(value, context)
+        return Init(
+            name=known.snake,
+            family=known.family,
+            framework=Framework.KERAS,
+            explicit=True,
+            spelling=Spelling.STRING,
+            distribution=known.distribution,
+            value=known.value,
+            display=display,
+            node=value,
+            context=context,
+        )
+    func = value.func if isinstance(value, cst.Call) else value
+    qualified = imports.qualify(func)
+    if qualified is None or not qualified.startswith("keras.initializers."):
+        return _unknown(value, context)
+    last = qualified.rsplit(".", 1)[-1]
+    if last == "get" and isinstance(value, cst.Call) and value.args:
+        inner = literal_string(value.args[0].value)
+        if inner is None:
+            return _unknown(value, context)
+        known = semantics.KERAS_INITS.get(inner)
+        if known is None:
+            return _unknown(value, context)
+        return Init(
+            name=known.snake,
+            family=known.family,
+            framework=Framework.KERAS,
+            explicit=True,
+            spelling=Spelling.INSTANCE,
+            distribution=known.distribution,
+            value=known.value,
+            display=display,
+            context=context,
+        )  # no node: `get("...")` is not rewritten
+    known = semantics.KERAS_INITS.get(last)
+    if known is None:
+        return _unknown(value, context)
+    constant = known.value
+    params: list[tuple[str, str]] = []
+    if isinstance(value, cst.Call):
+        if known.pascal == "Constant":
+            given = argument(value, 0, "value")
+            constant = 0.0 if given is None else literal_number(given)
+        elif known.pascal == "VarianceScaling":
+            known = _variance_scaling(value, known)
+        for arg in value.args:
+            if arg.keyword is not None:
+                params.append((arg.keyword.value, source_text(arg.value)))
+    family = known.family
+    if known.pascal == "Constant":
+        family = (
+            InitFamily.ZEROS
+            if constant == 0.0
+            else InitFamily.CONSTANT
+            if constant is not None
+            else InitFamily.UNKNOWN
+        )
+    return Init(
+        name=known.snake,
+        family=family,
+        framework=Framework.KERAS,
+        explicit=True,
+        spelling=Spelling.INSTANCE if isinstance(value, cst.Call) else Spelling.CLASS,
+        distribution=known.distribution,
+        value=constant,
+        params=tuple(params),
+        display=display,
+        node=value,
+        context=context,
+    )
+
+
+def _variance_scaling(call: cst.Call, base: semantics.KerasInit) -> semantics.KerasInit:
+    scale_node = argument(call, 0, "scale")
+    scale = 1.0 if scale_node is None else literal_number(scale_node)
+    mode_node = argument(call, 1, "mode")
+    mode = "fan_in" if mode_node is None else literal_string(mode_node)
+    dist_node = argument(call, 2, "distribution")
+    dist = "truncated_normal" if dist_node is None else literal_string(dist_node)
+    if scale is None or mode is None or dist is None:
+        return semantics.KerasInit(base.snake, base.pascal, InitFamily.UNKNOWN)
+    return semantics.keras_variance_scaling(scale, mode, dist)
+
+
+def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
+    """(fan_in, fan_out) readable from the call alone: units/filters and input_dim."""
+    if type_name in ("Dense",):
+        units = literal_int(argument(call, 0, "units"))
+        fan_in = literal_int(argument(call, None, "input_dim"))
+        shape = argument(call, None, "input_shape")
+        if fan_in is None and isinstance(shape, cst.Tuple) and len(shape.elements) == 1:
+            fan_in = literal_int(shape.elements[0].value)
+        return fan_in, units
+    return None, None

@@ -1,0 +1,343 @@
+"""PyTorch: modules, ``torch.nn.init`` calls, in-place tensor initializers and activations."""
+
+from __future__ import annotations
+
+import math
+
+import libcst as cst
+
+from initlint import semantics
+from initlint.frameworks.common import (
+    Recognized,
+    What,
+    argument,
+    literal_int,
+    literal_number,
+    literal_string,
+    source_text,
+)
+from initlint.model import Act, Framework, Init, InitFamily, LayerKind, Spelling
+
+K = LayerKind
+MODULE_KINDS: dict[str, LayerKind] = {
+    **dict.fromkeys(("Linear", "LazyLinear", "NonDynamicallyQuantizableLinear"), K.DENSE),
+    **dict.fromkeys(
+        (
+            "Conv1d",
+            "Conv2d",
+            "Conv3d",
+            "ConvTranspose1d",
+            "ConvTranspose2d",
+            "ConvTranspose3d",
+            "LazyConv1d",
+            "LazyConv2d",
+            "LazyConv3d",
+        ),
+        K.CONV,
+    ),
+    **dict.fromkeys(
+        ("RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"), K.RECURRENT
+    ),
+    **dict.fromkeys(("Embedding", "EmbeddingBag"), K.EMBEDDING),
+    **dict.fromkeys(
+        (
+            "BatchNorm1d",
+            "BatchNorm2d",
+            "BatchNorm3d",
+            "SyncBatchNorm",
+            "LayerNorm",
+            "GroupNorm",
+            "RMSNorm",
+            "InstanceNorm1d",
+            "InstanceNorm2d",
+            "InstanceNorm3d",
+            "LocalResponseNorm",
+        ),
+        K.NORMALIZATION,
+    ),
+    **dict.fromkeys(semantics.TORCH_ACT_MODULES, K.ACTIVATION),
+    **dict.fromkeys(
+        (
+            "Identity",
+            "Dropout",
+            "Dropout1d",
+            "Dropout2d",
+            "Dropout3d",
+            "AlphaDropout",
+            "FeatureAlphaDropout",
+            "Flatten",
+            "Unflatten",
+            "MaxPool1d",
+            "MaxPool2d",
+            "MaxPool3d",
+            "AvgPool1d",
+            "AvgPool2d",
+            "AvgPool3d",
+            "AdaptiveAvgPool1d",
+            "AdaptiveAvgPool2d",
+            "AdaptiveAvgPool3d",
+            "AdaptiveMaxPool1d",
+            "AdaptiveMaxPool2d",
+            "AdaptiveMaxPool3d",
+            "ZeroPad1d",
+            "ZeroPad2d",
+            "ZeroPad3d",
+            "Upsample",
+            "UpsamplingNearest2d",
+            "UpsamplingBilinear2d",
+            "PixelShuffle",
+        ),
+        K.PASSTHROUGH,
+    ),
+}
+_PASSTHROUGH_FUNCTIONS = {
+    *(
+        f"torch.nn.functional.{name}"
+        for name in (
+            "dropout",
+            "dropout1d",
+            "dropout2d",
+            "dropout3d",
+            "alpha_dropout",
+            "max_pool1d",
+            "max_pool2d",
+            "max_pool3d",
+            "avg_pool1d",
+            "avg_pool2d",
+            "avg_pool3d",
+            "adaptive_avg_pool1d",
+            "adaptive_avg_pool2d",
+            "adaptive_avg_pool3d",
+            "adaptive_max_pool1d",
+            "adaptive_max_pool2d",
+            "adaptive_max_pool3d",
+            "batch_norm",
+            "layer_norm",
+            "group_norm",
+            "instance_norm",
+            "interpolate",
+            "pad",
+        )
+    ),
+    "torch.flatten",
+    "torch.squeeze",
+    "torch.unsqueeze",
+    "torch.reshape",
+}
+# Tensor methods that reshape or move a value without changing which layer produced it.
+PASSTHROUGH_METHODS = frozenset(
+    (
+        "view",
+        "reshape",
+        "flatten",
+        "permute",
+        "transpose",
+        "contiguous",
+        "squeeze",
+        "unsqueeze",
+        "to",
+        "float",
+        "half",
+        "type_as",
+    )
+)
+
+
+def recognize(qualified: str) -> Recognized | None:
+    """What a canonical ``torch.*`` name is, if we read it."""
+    prefix, _, last = qualified.rpartition(".")
+    if prefix == "torch.nn.init":
+        name = semantics.TORCH_DEPRECATED_ALIASES.get(last, last)
+        if name in semantics.TORCH_INIT_FUNCTIONS:
+            return Recognized(What.INIT_FUNCTION, Framework.TORCH, last)
+        return None
+    if qualified == "torch.nn.Sequential":
+        return Recognized(What.SEQUENTIAL, Framework.TORCH, "Sequential")
+    if (prefix == "torch.nn" or prefix.startswith("torch.nn.modules")) and last in MODULE_KINDS:
+        return Recognized(What.LAYER, Framework.TORCH, last, MODULE_KINDS[last])
+    if prefix in ("torch.nn.functional", "torch", "torch.special"):
+        if qualified in _PASSTHROUGH_FUNCTIONS:
+            return Recognized(What.PASSTHROUGH, Framework.TORCH, last)
+        if last in semantics.TORCH_ACT_FUNCTIONS and (prefix != "torch.special" or last == "expit"):
+            return Recognized(What.ACT_FUNCTION, Framework.TORCH, last)
+    elif qualified in _PASSTHROUGH_FUNCTIONS:
+        return Recognized(What.PASSTHROUGH, Framework.TORCH, last)
+    return None
+
+
+def module_act(type_name: str, call: cst.Call) -> Act:
+    """The activation an activation module applies (``nn.LeakyReLU(0.2)``)."""
+    name = semantics.TORCH_ACT_MODULES[type_name]
+    slope: float | None = None
+    if type_name == "LeakyReLU":
+        given = literal_number(argument(call, 0, "negative_slope"))
+        slope = semantics.TORCH_LEAKY_SLOPE if given is None else given
+    elif type_name == "PReLU":
+        given = literal_number(argument(call, 1, "init"))
+        slope = semantics.TORCH_PRELU_SLOPE if given is None else given
+    return semantics.make_act(name, f"nn.{type_name}()", slope)
+
+
+def function_act(function: str, call: cst.Call | None, display: str) -> Act:
+    """The activation of ``F.relu(x)``, ``torch.tanh(x)``, ``F.leaky_relu(x, 0.2)``, ``x.relu()``."""
+    name = semantics.TORCH_ACT_FUNCTIONS.get(function, "unknown")
+    slope: float | None = None
+    if name == "leaky_relu":
+        given = literal_number(argument(call, 1, "negative_slope")) if call is not None else None
+        slope = semantics.TORCH_LEAKY_SLOPE if given is None else given
+    return semantics.make_act(name, display, slope)
+
+
+def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
+    """(fan_in, fan_out) as torch computes them (frameworks.md §2.3), from literal arguments."""
+    if type_name == "Linear":
+        return (
+            literal_int(argument(call, 0, "in_features")),
+            literal_int(argument(call, 1, "out_features")),
+        )
+    if type_name.startswith("Conv"):
+        c_in = literal_int(argument(call, 0, "in_channels"))
+        c_out = literal_int(argument(call, 1, "out_channels"))
+        kernel = argument(call, 2, "kernel_size")
+        dims = int(type_name[-2]) if type_name[-2].isdigit() else 2
+        size: int | None
+        if isinstance(kernel, cst.Tuple):
+            sizes = [literal_int(element.value) for element in kernel.elements]
+            size = math.prod(s for s in sizes if s is not None) if None not in sizes else None
+        else:
+            single = literal_int(kernel)
+            size = None if single is None else single**dims
+        groups = literal_int(argument(call, None, "groups")) or 1
+        if c_in is None or c_out is None or size is None:
+            return None, None
+        if "Transpose" in type_name:  # weight (in, out/groups, *k): torch's fan_in is out (§2.3)
+            return c_out // groups * size, c_in * size
+        return c_in // groups * size, c_out * size
+    return None, None
+
+
+def default_init(node: cst.Call | None = None, context: object = None) -> Init:
+    """PyTorch's own Linear/Conv default: kaiming_uniform_(a=sqrt(5)), Var 1/(3·fan_in) (§2.4)."""
+    return Init(
+        name="kaiming_uniform_(a=sqrt(5))",
+        family=InitFamily.TORCH_DEFAULT,
+        framework=Framework.TORCH,
+        explicit=False,
+        spelling=Spelling.DEFAULT,
+        distribution=semantics.Distribution.UNIFORM,
+        gain2=1.0 / 3.0,
+        display="PyTorch default kaiming_uniform_(a=sqrt(5))",
+        node=node,
+        context=context,
+    )
+
+
+def init_call(function: str, call: cst.Call, context: object) -> Init:
+    """Read ``torch.nn.init.<function>(tensor, ...)`` (frameworks.md §2.1)."""
+    canonical = semantics.TORCH_DEPRECATED_ALIASES.get(function, function)
+    family, distribution = semantics.TORCH_INIT_FUNCTIONS[canonical]
+    value: float | None = None
+    gain2: float | None = None
+    params = tuple(
+        (arg.keyword.value, source_text(arg.value)) for arg in call.args if arg.keyword is not None
+    )
+    if canonical == "zeros_":
+        value = 0.0
+    elif canonical == "ones_":
+        value = 1.0
+    elif canonical == "constant_":
+        value = literal_number(argument(call, 1, "val"))
+        family = (
+            InitFamily.UNKNOWN
+            if value is None
+            else InitFamily.ZEROS
+            if value == 0.0
+            else InitFamily.CONSTANT
+        )
+    elif canonical.startswith("kaiming_"):
+        nonlinearity, gain2 = _kaiming_gain2(call)
+        mode = literal_string(argument(call, 2, "mode"))
+        if gain2 is None or (mode is not None and mode.lower() not in ("fan_in", "fan_out")):
+            family = InitFamily.UNKNOWN
+        else:
+            family = semantics.torch_kaiming_family(nonlinearity, gain2)
+    elif canonical.startswith("xavier_"):
+        gain_node = argument(call, 1, "gain")
+        gain = 1.0 if gain_node is None else _gain_value(gain_node)
+        if gain is None:
+            family = InitFamily.UNKNOWN
+        elif not math.isclose(gain, 1.0):
+            family = InitFamily.SCALED
+        gain2 = None if gain is None else gain * gain
+    return Init(
+        name=canonical,
+        family=family,
+        framework=Framework.TORCH,
+        explicit=True,
+        spelling=Spelling.TORCH_FUNCTION,
+        distribution=distribution,
+        value=value,
+        gain2=gain2,
+        params=params,
+        display=source_text(call),
+        node=call,
+        context=context,
+    )
+
+
+def _gain_value(node: cst.BaseExpression) -> float | None:
+    """A literal gain, or ``calculate_gain("relu")``."""
+    number = literal_number(node)
+    if number is not None:
+        return number
+    if isinstance(node, cst.Call) and isinstance(node.func, (cst.Attribute, cst.Name)):
+        func_name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value
+        if func_name == "calculate_gain":
+            nonlinearity = literal_string(argument(node, 0, "nonlinearity"))
+            param_node = argument(node, 1, "param")
+            param = None if param_node is None else literal_number(param_node)
+            if nonlinearity is None or (param_node is not None and param is None):
+                return None
+            gain2 = semantics.torch_gain2(nonlinearity, param)
+            return None if gain2 is None else math.sqrt(gain2)
+    return None
+
+
+def _kaiming_gain2(call: cst.Call) -> tuple[str, float | None]:
+    """The nonlinearity a kaiming_* call names and its squared gain (None if not literal)."""
+    a_node = argument(call, 1, "a")
+    a = 0.0 if a_node is None else literal_number(a_node)
+    nl_node = argument(call, 3, "nonlinearity")
+    nonlinearity = "leaky_relu" if nl_node is None else literal_string(nl_node)
+    if a is None or nonlinearity is None:
+        return "", None
+    return nonlinearity, semantics.torch_gain2(nonlinearity, a)
+
+
+def method_init(method: str, call: cst.Call, context: object) -> Init:
+    """Read an in-place tensor initializer: ``w.data.zero_()``, ``w.fill_(1.0)`` (§2.5)."""
+    family, distribution = semantics.TORCH_TENSOR_METHODS[method]
+    value: float | None = None
+    if method == "zero_":
+        value = 0.0
+    elif method == "fill_":
+        value = literal_number(argument(call, 0, "value"))
+        family = (
+            InitFamily.UNKNOWN
+            if value is None
+            else InitFamily.ZEROS
+            if value == 0.0
+            else InitFamily.CONSTANT
+        )
+    return Init(
+        name=method,
+        family=family,
+        framework=Framework.TORCH,
+        explicit=True,
+        spelling=Spelling.TORCH_METHOD,
+        distribution=distribution,
+        value=value,
+        display=source_text(call),
+        node=call,
+        context=context,
+    )

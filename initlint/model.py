@@ -1,0 +1,139 @@
+"""Plain data that extraction produces and rules read: Model, Layer, Init, Act."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Framework(enum.Enum):
+    KERAS = "keras"
+    TORCH = "torch"
+
+
+class LayerKind(enum.Enum):
+    DENSE = "dense"
+    CONV = "conv"
+    RECURRENT = "recurrent"
+    EMBEDDING = "embedding"
+    NORMALIZATION = "normalization"
+    ACTIVATION = "activation"
+    PASSTHROUGH = "passthrough"  # dropout, pooling, reshape, flatten: keep the pairing
+    OTHER = "other"
+
+    @property
+    def has_kernel(self) -> bool:
+        return self in (LayerKind.DENSE, LayerKind.CONV, LayerKind.RECURRENT)
+
+
+class Role(enum.Enum):
+    """Where a weight layer sits in its chain; exemptions for zero init depend on it."""
+
+    HIDDEN = "hidden"  # its output (through activations/norms) feeds another weight layer
+    OUTPUT = "output"  # the last weight layer of a model or Sequential
+    UNKNOWN = "unknown"  # a residual branch, a standalone layer, or flow we could not follow
+
+
+class InitFamily(enum.Enum):
+    ZEROS = "zeros"
+    CONSTANT = "constant"
+    GLOROT = "glorot"
+    HE = "he"
+    LECUN = "lecun"
+    ORTHOGONAL = "orthogonal"
+    IDENTITY = "identity"
+    RANDOM = "random"  # fixed-scale random: RandomNormal(stddev), normal_(std), uniform_(a, b)
+    SCALED = "scaled"  # fan-scaled with a gain that is none of He/Glorot/LeCun
+    TORCH_DEFAULT = "torch_default"  # kaiming_uniform_(a=sqrt(5)): U(±1/sqrt(fan_in))
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class ActFamily(enum.Enum):
+    RELU = "relu"  # relu, relu6, leaky relu, prelu: He territory
+    SATURATING = "saturating"  # sigmoid, tanh and their hard variants: Glorot territory
+    SOFTMAX = "softmax"
+    SELU = "selu"
+    LINEAR = "linear"
+    SMOOTH = "smooth"  # gelu, silu/swish, mish, elu, softplus: no canonical init, never flagged
+    UNKNOWN = "unknown"
+
+
+class Distribution(enum.Enum):
+    UNIFORM = "uniform"
+    NORMAL = "normal"
+    TRUNCATED_NORMAL = "truncated_normal"
+
+
+class Spelling(enum.Enum):
+    """How the user wrote an initializer, so a fix can write the replacement the same way."""
+
+    STRING = "string"  # kernel_initializer="glorot_uniform"
+    CLASS = "class"  # kernel_initializer=initializers.GlorotUniform
+    INSTANCE = "instance"  # kernel_initializer=GlorotUniform(seed=1)
+    TORCH_FUNCTION = "torch_function"  # nn.init.xavier_uniform_(w)
+    TORCH_METHOD = "torch_method"  # w.data.zero_()
+    DEFAULT = "default"  # nothing written: the framework default
+
+
+@dataclass(frozen=True, slots=True)
+class Init:
+    """The initializer that fills a layer's kernel."""
+
+    name: str  # canonical: "glorot_uniform", "he_normal", "zeros", "kaiming_uniform_", ...
+    family: InitFamily
+    framework: Framework
+    explicit: bool
+    spelling: Spelling
+    distribution: Distribution | None = None
+    value: float | None = None  # the constant of a constant/zeros init
+    gain2: float | None = None  # Var(w)*fan for fan-scaled inits, when literal
+    params: tuple[tuple[str, str], ...] = ()  # literal keyword arguments as source text
+    display: str = ""  # the source text, for messages
+    node: Any = field(default=None, compare=False, repr=False)  # opaque handle for fixes
+    context: Any = field(default=None, compare=False, repr=False)  # the file's names, for fixes
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """The activation applied to a layer's output."""
+
+    name: str  # canonical: "relu", "leaky_relu", "tanh", "softmax", "linear", "unknown", ...
+    family: ActFamily
+    slope: float | None = None  # leaky relu negative slope, when known
+    display: str = ""
+
+
+UNKNOWN_ACT = Act("unknown", ActFamily.UNKNOWN, display="unknown")
+LINEAR_ACT = Act("linear", ActFamily.LINEAR, display="linear")
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One layer of a model, with what its kernel is filled with and what it feeds."""
+
+    name: str  # "fc1", "Dense#2", the attribute or a positional label
+    type: str  # the framework class: "Dense", "Linear", "Conv2d", "ReLU", ...
+    kind: LayerKind
+    framework: Framework
+    init: Init | None  # None for layers without a kernel
+    act: Act
+    role: Role
+    fan_in: int | None = None
+    fan_out: int | None = None
+    node: Any = field(default=None, compare=False, repr=False)  # the constructor call
+    context: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """An ordered chain of layers: a Sequential, a module class, or a lone layer."""
+
+    name: str
+    framework: Framework
+    layers: tuple[Layer, ...]
+
+    @property
+    def weight_layers(self) -> tuple[Layer, ...]:
+        return tuple(layer for layer in self.layers if layer.init is not None)

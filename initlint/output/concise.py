@@ -1,0 +1,32 @@
+"""One line per finding: ``path:row:col: CODE [*] message`` (ruff's concise format)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from initlint.output.report import Report
+
+
+def headline(report: Report, path: str, diagnostic: object) -> Text:
+    from initlint.diagnostics import Diagnostic
+
+    assert isinstance(diagnostic, Diagnostic)
+    text = Text()
+    text.append(path, style="bold")
+    text.append(f":{diagnostic.start.row}:{diagnostic.start.column}: ", style="cyan")
+    style = "bold red" if diagnostic.severity.value == "error" else "bold yellow"
+    text.append(diagnostic.code, style=style)
+    text.append(" [*]" if report.fixable(diagnostic) else "", style="cyan")
+    text.append(" " + diagnostic.message)
+    return text
+
+
+def render(report: Report, stream: TextIO) -> None:
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for file, diagnostic in report.diagnostics:
+        console.print(headline(report, file.path, diagnostic))
+    for line in report.summary():
+        console.print(Text(line))

@@ -1,0 +1,58 @@
+"""Ruff's full format: headline, code frame with a caret under the span, the fix, a summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from initlint.diagnostics import Diagnostic
+from initlint.output.concise import headline
+from initlint.output.report import FileReport, Report
+
+CONTEXT = 1
+
+
+def render(report: Report, stream: TextIO) -> None:
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for file, diagnostic in report.diagnostics:
+        console.print(headline(report, file.path, diagnostic))
+        if file.lines:
+            console.print(_frame(file, diagnostic))
+        if diagnostic.fix is not None:
+            marker = "" if diagnostic.fix.applicability.name == "SAFE" else " (unsafe)"
+            console.print(Text(f"  = help: {diagnostic.fix.title}{marker}", style="cyan"))
+        console.print()
+    for line in report.summary():
+        console.print(Text(line))
+
+
+def _frame(file: FileReport, diagnostic: Diagnostic) -> Text:
+    first = max(1, diagnostic.start.row - CONTEXT)
+    last = min(len(file.lines), diagnostic.end.row + CONTEXT)
+    width = len(str(last))
+    out = Text()
+    gutter = " " * width + " |"
+    out.append(gutter + "\n", style="blue")
+    for row in range(first, last + 1):
+        line = file.lines[row - 1].expandtabs(4) if row - 1 < len(file.lines) else ""
+        out.append(f"{row:>{width}} | ", style="blue")
+        out.append(line + "\n")
+        if diagnostic.start.row <= row <= diagnostic.end.row:
+            raw = file.lines[row - 1]
+            start = diagnostic.start.column - 1 if row == diagnostic.start.row else _indent(raw)
+            end = diagnostic.end.column - 1 if row == diagnostic.end.row else len(raw)
+            start_col = len(raw[:start].expandtabs(4))
+            end_col = max(len(raw[:end].expandtabs(4)), start_col + 1)
+            out.append(gutter + " ", style="blue")
+            out.append(" " * start_col + "^" * (end_col - start_col), style="bold red")
+            if row == diagnostic.end.row:
+                out.append(f" {diagnostic.code}", style="bold red")
+            out.append("\n")
+    out.append(gutter, style="blue")
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())

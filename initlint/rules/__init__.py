@@ -1,0 +1,24 @@
+"""The rule registry: every rule, sorted by code. Codes are never reused."""
+
+from __future__ import annotations
+
+from initlint.rules._base import Example, Rule
+from initlint.rules.constant_kernel import ConstantKernel
+from initlint.rules.he_with_saturating import HeWithSaturating
+from initlint.rules.parse_error import ParseError
+from initlint.rules.relu_without_he import ReluWithoutHe
+from initlint.rules.selu_without_lecun import SeluWithoutLecun
+from initlint.rules.zeros_kernel import ZerosKernel
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    ParseError,
+    ZerosKernel,
+    ConstantKernel,
+    ReluWithoutHe,
+    HeWithSaturating,
+    SeluWithoutLecun,
+)
+BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}
+
+__all__ = ["ALL_RULES", "BY_CODE", "BY_NAME", "Example", "Rule"]

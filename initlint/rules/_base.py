@@ -1,0 +1,66 @@
+"""The Rule base class and the Example record every rule carries."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from initlint.diagnostics import Applicability, FixPlan, Severity, Violation
+from initlint.model import Model
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A whole program; ``fixed`` is what the rule's fixes turn an invalid one into."""
+
+    code: str
+    fixed: str | None = None
+
+
+class Rule:
+    """A rule reads Models and yields Violations. It never sees the CST.
+
+    Subclasses declare their metadata as class variables, a docstring in ruff's sections
+    (What it does / Why is this bad? / Example / Use instead / Fix safety / References), and
+    ``valid``/``invalid`` examples from which the tests and the docs are generated.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    fix_applicability: ClassVar[Applicability | None] = None  # None: the rule never fixes
+    opt_in: ClassVar[bool] = False  # not in the default selection
+    valid: ClassVar[tuple[Example, ...]] = ()
+    invalid: ClassVar[tuple[Example, ...]] = ()
+
+    def check(self, model: Model) -> Iterator[Violation]:
+        raise NotImplementedError
+
+    def report(self, node: Any, message: str, fix: FixPlan | None = None) -> Violation:
+        return Violation(self.code, message, node, fix if self.fix_applicability else None)
+
+    @classmethod
+    def doc(cls) -> str:
+        """The docstring, dedented."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc_section(cls, title: str) -> str | None:
+        """The body of one ``## Title`` section of the docstring."""
+        match = re.search(
+            rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", cls.doc(), re.MULTILINE | re.DOTALL
+        )
+        return match.group(1).strip() if match else None
+
+    @classmethod
+    def doc_examples(cls) -> tuple[str, str]:
+        """The code of the docstring's Example and Use-instead blocks."""
+        section = cls.doc_section("Example") or ""
+        blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+        if len(blocks) != 2:
+            raise ValueError(f"{cls.code}: the Example section needs two python blocks")
+        return blocks[0], blocks[1]

@@ -1,0 +1,142 @@
+"""KIN101 relu-without-he."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from textwrap import dedent
+
+from initlint import semantics
+from initlint.diagnostics import Applicability, Violation
+from initlint.fixes import replace_init
+from initlint.model import InitFamily, Model
+from initlint.rules._base import Example, Rule
+
+_FC = dedent(
+    """\
+    import torch.nn as nn
+
+    fc = nn.Linear(128, 128)
+    net = nn.Sequential(fc, nn.{act}, nn.Linear(128, 10))
+    {init}
+    """
+)
+
+
+class ReluWithoutHe(Rule):
+    """
+    ## What it does
+    Checks for weight layers that feed a ReLU-family activation (ReLU, ReLU6, leaky ReLU,
+    PReLU) but explicitly fill their kernel with a Glorot (Xavier) or LeCun initializer.
+
+    ## Why is this bad?
+    ReLU zeroes half of its input, so keeping the forward variance steady needs
+    Var(w) = 2 / fan_in (He et al. 2015). Glorot gives 2 / (fan_in + fan_out) and LeCun
+    1 / fan_in: about half of that, so the signal shrinks by ~2x at every layer and deep
+    networks start with vanishing activations and gradients.
+
+    Framework defaults are not this rule's business (Keras' implicit `glorot_uniform` and
+    PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are the opt-in KIN105's), nor are
+    activations without a canonical initializer (GELU, SiLU, ELU).
+
+    ## Example
+    ```python
+    from keras import layers
+
+    dense = layers.Dense(256, activation="relu", kernel_initializer="glorot_uniform")
+    ```
+
+    Use instead:
+    ```python
+    from keras import layers
+
+    dense = layers.Dense(256, activation="relu", kernel_initializer="he_uniform")
+    ```
+
+    ## Fix safety
+    Safe: the fix keeps the distribution (uniform or normal), the spelling (string, class or
+    instance, `nn.init` function) and the arguments such as `seed`; it changes only the scale.
+    For leaky ReLU in PyTorch it passes the slope: `kaiming_*_(w, a=slope,
+    nonlinearity="leaky_relu")`.
+
+    ## References
+    - [He et al. 2015, *Delving Deep into Rectifiers*](https://arxiv.org/abs/1502.01852)
+    - `shared/reference/frameworks.md` §5.1, §5.2 (ReLU target Var·fan_in = 2), §2.2 (gains)
+    """
+
+    code = "KIN101"
+    name = "relu-without-he"
+    summary = "ReLU-family activation fed by an explicit Glorot or LeCun kernel"
+    fix_applicability = Applicability.SAFE
+
+    valid = (
+        Example(_FC.format(act="ReLU()", init='nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")')),
+        Example(_FC.format(act="Tanh()", init="nn.init.xavier_uniform_(fc.weight)")),
+        Example(
+            dedent(
+                """\
+                from keras import layers
+
+                # no explicit initializer: the Keras default is KIN105's (opt-in) business
+                hidden = layers.Dense(64, activation="relu")
+                """
+            )
+        ),
+    )
+    invalid = (
+        Example(
+            _FC.format(act="ReLU()", init="nn.init.xavier_uniform_(fc.weight)"),
+            fixed=_FC.format(
+                act="ReLU()", init='nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")'
+            ),
+        ),
+        Example(
+            _FC.format(act="LeakyReLU(0.2)", init="nn.init.xavier_normal_(fc.weight)"),
+            fixed=_FC.format(
+                act="LeakyReLU(0.2)",
+                init='nn.init.kaiming_normal_(fc.weight, a=0.2, nonlinearity="leaky_relu")',
+            ),
+        ),
+        Example(
+            dedent(
+                """\
+                from keras.models import Sequential
+                from keras.layers import Dense, ReLU
+                from keras.initializers import GlorotNormal
+
+                model = Sequential()
+                model.add(Dense(128, kernel_initializer=GlorotNormal(seed=1)))
+                model.add(ReLU())
+                model.add(Dense(10, activation="softmax"))
+                """
+            ),
+            fixed=dedent(
+                """\
+                from keras.models import Sequential
+                from keras.layers import Dense, ReLU
+                from keras.initializers import GlorotNormal, HeNormal
+
+                model = Sequential()
+                model.add(Dense(128, kernel_initializer=HeNormal(seed=1)))
+                model.add(ReLU())
+                model.add(Dense(10, activation="softmax"))
+                """
+            ),
+        ),
+    )
+
+    def check(self, model: Model) -> Iterator[Violation]:
+        for layer in model.weight_layers:
+            init, act = layer.init, layer.act
+            if init is None or not init.explicit:
+                continue
+            if init.family not in (InitFamily.GLOROT, InitFamily.LECUN):
+                continue
+            if not semantics.is_relu_family(act):
+                continue
+            target = semantics.replacement(init.framework, InitFamily.HE, act, init.distribution)
+            yield self.report(
+                init.node,
+                f"`{layer.name}` feeds `{act.display}` but its kernel is {init.family.value.title()}"
+                f" (`{init.name}`): ReLU-family activations need He init",
+                fix=replace_init(init, target),
+            )

@@ -1,0 +1,440 @@
+"""The catalogue: every initializer and activation spelling we read, their families and gains,
+and the initializer each activation needs.
+
+Facts come from ``shared/reference/frameworks.md`` (cited by section). Nothing here touches the
+CST: extraction maps source to these names, rules ask these questions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from initlint.model import Act, ActFamily, Distribution, Framework, InitFamily
+
+# --------------------------------------------------------------------------------------------
+# Keras initializers (frameworks.md §1.2, §1.3)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KerasInit:
+    """One Keras initializer: its snake-case identifier, class name, family and distribution."""
+
+    snake: str
+    pascal: str
+    family: InitFamily
+    distribution: Distribution | None = None
+    value: float | None = None
+
+
+_KERAS_INITS = (
+    KerasInit("zeros", "Zeros", InitFamily.ZEROS, value=0.0),
+    KerasInit("ones", "Ones", InitFamily.CONSTANT, value=1.0),
+    # Keras 2 reads the string "constant" as Constant(value=0); Keras 3 rejects it (§1.3).
+    KerasInit("constant", "Constant", InitFamily.ZEROS, value=0.0),
+    KerasInit("glorot_uniform", "GlorotUniform", InitFamily.GLOROT, Distribution.UNIFORM),
+    KerasInit("glorot_normal", "GlorotNormal", InitFamily.GLOROT, Distribution.TRUNCATED_NORMAL),
+    KerasInit("he_uniform", "HeUniform", InitFamily.HE, Distribution.UNIFORM),
+    KerasInit("he_normal", "HeNormal", InitFamily.HE, Distribution.TRUNCATED_NORMAL),
+    KerasInit("lecun_uniform", "LecunUniform", InitFamily.LECUN, Distribution.UNIFORM),
+    KerasInit("lecun_normal", "LecunNormal", InitFamily.LECUN, Distribution.TRUNCATED_NORMAL),
+    KerasInit("orthogonal", "Orthogonal", InitFamily.ORTHOGONAL),
+    KerasInit("identity", "Identity", InitFamily.IDENTITY),
+    KerasInit("random_normal", "RandomNormal", InitFamily.RANDOM, Distribution.NORMAL),
+    KerasInit("random_uniform", "RandomUniform", InitFamily.RANDOM, Distribution.UNIFORM),
+    KerasInit(
+        "truncated_normal", "TruncatedNormal", InitFamily.RANDOM, Distribution.TRUNCATED_NORMAL
+    ),
+    # VarianceScaling() with no arguments is LeCun normal; arguments reclassify it (§1.4).
+    KerasInit(
+        "variance_scaling", "VarianceScaling", InitFamily.LECUN, Distribution.TRUNCATED_NORMAL
+    ),
+    KerasInit("stft", "STFT", InitFamily.OTHER),
+)
+
+KERAS_INITS: dict[str, KerasInit] = {}
+for _init in _KERAS_INITS:
+    KERAS_INITS[_init.snake] = _init
+    KERAS_INITS[_init.pascal] = _init
+    if _init.snake != "stft":  # tf_keras registers V2 twins of the class names (§1.3)
+        KERAS_INITS[_init.pascal + "V2"] = _init
+for _alias, _target in {
+    "zero": "zeros",
+    "one": "ones",
+    "normal": "random_normal",
+    "uniform": "random_uniform",
+    "OrthogonalInitializer": "orthogonal",
+    "IdentityInitializer": "identity",
+    "STFTInitializer": "stft",
+    "glorot_normalV2": "glorot_normal",
+    "glorot_uniformV2": "glorot_uniform",
+    "he_normalV2": "he_normal",
+    "he_uniformV2": "he_uniform",
+    "lecun_normalV2": "lecun_normal",
+    "lecun_uniformV2": "lecun_uniform",
+}.items():
+    KERAS_INITS[_alias] = KERAS_INITS[_target]
+
+KERAS_DEFAULT_KERNEL_INIT = KERAS_INITS["glorot_uniform"]  # §1.6: Dense, Conv*, RNN input kernels
+
+
+def keras_variance_scaling(scale: float, mode: str, distribution: str) -> KerasInit:
+    """Classify ``VarianceScaling(scale, mode, distribution)`` by what it computes (§1.4)."""
+    dist = (
+        Distribution.UNIFORM
+        if distribution == "uniform"
+        else Distribution.NORMAL
+        if distribution == "untruncated_normal"
+        else Distribution.TRUNCATED_NORMAL  # "normal" means truncated in Keras (§1.4)
+    )
+    base = KERAS_INITS["variance_scaling"]
+    if mode == "fan_in" and math.isclose(scale, 2.0):
+        family = InitFamily.HE
+    elif mode == "fan_in" and math.isclose(scale, 1.0):
+        family = InitFamily.LECUN
+    elif mode == "fan_avg" and math.isclose(scale, 1.0):
+        family = InitFamily.GLOROT
+    else:
+        family = InitFamily.SCALED
+    return KerasInit(base.snake, base.pascal, family, dist)
+
+
+def keras_init_named(family: InitFamily, distribution: Distribution | None) -> KerasInit:
+    """The named Keras initializer of a family in the given distribution (uniform by default)."""
+    suffix = "uniform" if distribution in (None, Distribution.UNIFORM) else "normal"
+    return KERAS_INITS[f"{family.value}_{suffix}"]
+
+
+# --------------------------------------------------------------------------------------------
+# torch.nn.init (frameworks.md §2.1, §2.2)
+# --------------------------------------------------------------------------------------------
+
+# function name (underscore form) -> (family, distribution)
+TORCH_INIT_FUNCTIONS: dict[str, tuple[InitFamily, Distribution | None]] = {
+    "zeros_": (InitFamily.ZEROS, None),
+    "ones_": (InitFamily.CONSTANT, None),
+    "constant_": (InitFamily.CONSTANT, None),
+    "xavier_uniform_": (InitFamily.GLOROT, Distribution.UNIFORM),
+    "xavier_normal_": (InitFamily.GLOROT, Distribution.NORMAL),
+    "kaiming_uniform_": (InitFamily.HE, Distribution.UNIFORM),
+    "kaiming_normal_": (InitFamily.HE, Distribution.NORMAL),
+    "orthogonal_": (InitFamily.ORTHOGONAL, None),
+    "eye_": (InitFamily.IDENTITY, None),
+    "dirac_": (InitFamily.IDENTITY, None),
+    "normal_": (InitFamily.RANDOM, Distribution.NORMAL),
+    "uniform_": (InitFamily.RANDOM, Distribution.UNIFORM),
+    "trunc_normal_": (InitFamily.RANDOM, Distribution.TRUNCATED_NORMAL),
+    "sparse_": (InitFamily.RANDOM, Distribution.NORMAL),
+}
+# Deprecated aliases without the underscore (§2.1: no zeros/ones/trunc_normal aliases exist).
+TORCH_DEPRECATED_ALIASES = {
+    name[:-1]: name
+    for name in TORCH_INIT_FUNCTIONS
+    if name not in ("zeros_", "ones_", "trunc_normal_")
+}
+
+# In-place tensor methods used as initializers (§2.5): method -> (family, distribution)
+TORCH_TENSOR_METHODS: dict[str, tuple[InitFamily, Distribution | None]] = {
+    "zero_": (InitFamily.ZEROS, None),
+    "fill_": (InitFamily.CONSTANT, None),
+    "normal_": (InitFamily.RANDOM, Distribution.NORMAL),
+    "uniform_": (InitFamily.RANDOM, Distribution.UNIFORM),
+}
+
+# calculate_gain(nonlinearity)**2 for the names that take no parameter (§2.2)
+_TORCH_GAIN2 = {
+    "linear": 1.0,
+    "conv1d": 1.0,
+    "conv2d": 1.0,
+    "conv3d": 1.0,
+    "conv_transpose1d": 1.0,
+    "conv_transpose2d": 1.0,
+    "conv_transpose3d": 1.0,
+    "sigmoid": 1.0,
+    "tanh": (5.0 / 3.0) ** 2,
+    "relu": 2.0,
+    "selu": 0.75**2,
+}
+
+
+def torch_gain2(nonlinearity: str, param: float | None) -> float | None:
+    """``calculate_gain(nonlinearity, param) ** 2``; None where torch would raise."""
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        return 2.0 / (1.0 + slope * slope)
+    return _TORCH_GAIN2.get(nonlinearity)
+
+
+def torch_kaiming_family(nonlinearity: str, gain2: float) -> InitFamily:
+    """Name what a kaiming_* call computes (Var(w)·fan = gain², §5.1).
+
+    Only the rectifier gains are He: ``nonlinearity="tanh"`` is PyTorch's gain for tanh and
+    ``"linear"``/``"sigmoid"`` give LeCun's variance.
+    """
+    if nonlinearity in ("relu", "leaky_relu"):
+        if gain2 >= 1.5:  # relu (2) and leaky relu with |slope| < ~0.58
+            return InitFamily.HE
+        if math.isclose(gain2, 1.0 / 3.0):  # a=sqrt(5): torch's own Linear/Conv default (§2.4)
+            return InitFamily.TORCH_DEFAULT
+        return InitFamily.SCALED
+    if math.isclose(gain2, 1.0):
+        return InitFamily.LECUN
+    return InitFamily.SCALED
+
+
+# --------------------------------------------------------------------------------------------
+# Activations (frameworks.md §1.7, §2.6, §5.2)
+# --------------------------------------------------------------------------------------------
+
+ACT_FAMILIES: dict[str, ActFamily] = {
+    **dict.fromkeys(
+        ("relu", "relu6", "leaky_relu", "prelu", "rrelu", "crelu", "thresholded_relu"),
+        ActFamily.RELU,
+    ),
+    **dict.fromkeys(
+        ("sigmoid", "tanh", "hard_sigmoid", "hard_tanh", "softsign"), ActFamily.SATURATING
+    ),
+    **dict.fromkeys(("softmax", "log_softmax", "softmin", "sparsemax"), ActFamily.SOFTMAX),
+    "selu": ActFamily.SELU,
+    "linear": ActFamily.LINEAR,
+    # No canonical initializer: never flagged by KIN101/KIN102 (§5.2). ELU's
+    # 1/E[f(z)^2] = 1.55 sits between Glorot (1) and He (2), so neither is "wrong".
+    **dict.fromkeys(
+        (
+            "gelu",
+            "silu",
+            "mish",
+            "elu",
+            "celu",
+            "softplus",
+            "hard_silu",
+            "exponential",
+            "glu",
+            "log_sigmoid",
+            "squareplus",
+            "sparse_plus",
+            "sparse_sigmoid",
+            "tanh_shrink",
+            "soft_shrink",
+            "hard_shrink",
+        ),
+        ActFamily.SMOOTH,
+    ),
+}
+
+# Keras activation identifiers (strings, and function names under keras.activations/ops,
+# tf.nn) -> canonical name. Keras 2 also accepts layer names as strings (§1.7).
+KERAS_ACT_NAMES: dict[str, str] = {
+    **{name: name for name in ACT_FAMILIES},
+    "swish": "silu",
+    "hard_swish": "hard_silu",
+    "log_softmax": "log_softmax",
+    "ReLU": "relu",
+    "LeakyReLU": "leaky_relu",
+    "PReLU": "prelu",
+    "ELU": "elu",
+    "Softmax": "softmax",
+    "ThresholdedReLU": "thresholded_relu",
+    "linear": "linear",
+}
+# tf.nn.leaky_relu, keras.activations.leaky_relu and keras.ops.leaky_relu default to 0.2;
+# the Keras LeakyReLU *layer* defaults to 0.3 (§6.2).
+KERAS_LEAKY_FUNCTION_SLOPE = 0.2
+KERAS_LEAKY_LAYER_SLOPE = 0.3
+
+# Keras activation layer classes -> canonical name (Activation(...) is read separately).
+KERAS_ACT_LAYERS = {
+    "ReLU": "relu",
+    "LeakyReLU": "leaky_relu",
+    "PReLU": "prelu",
+    "ELU": "elu",
+    "Softmax": "softmax",
+    "ThresholdedReLU": "thresholded_relu",
+}
+
+# torch.nn activation modules -> canonical name (§2.6)
+TORCH_ACT_MODULES = {
+    "ReLU": "relu",
+    "ReLU6": "relu6",
+    "LeakyReLU": "leaky_relu",
+    "PReLU": "prelu",
+    "RReLU": "rrelu",
+    "ELU": "elu",
+    "CELU": "celu",
+    "SELU": "selu",
+    "GELU": "gelu",
+    "SiLU": "silu",
+    "Mish": "mish",
+    "Hardswish": "hard_silu",
+    "Hardsigmoid": "hard_sigmoid",
+    "Hardtanh": "hard_tanh",
+    "Sigmoid": "sigmoid",
+    "Tanh": "tanh",
+    "Softplus": "softplus",
+    "Softsign": "softsign",
+    "Softmax": "softmax",
+    "Softmax2d": "softmax",
+    "LogSoftmax": "log_softmax",
+    "Softmin": "softmin",
+    "LogSigmoid": "log_sigmoid",
+    "Tanhshrink": "tanh_shrink",
+    "Softshrink": "soft_shrink",
+    "Hardshrink": "hard_shrink",
+    "GLU": "glu",
+    "Identity": "linear",
+}
+TORCH_LEAKY_SLOPE = 0.01
+TORCH_PRELU_SLOPE = 0.25
+
+# torch.nn.functional.X, torch.X and Tensor.X activation functions -> canonical name
+TORCH_ACT_FUNCTIONS = {
+    **{
+        name: name
+        for name in (
+            "relu",
+            "relu6",
+            "leaky_relu",
+            "prelu",
+            "rrelu",
+            "elu",
+            "celu",
+            "selu",
+            "gelu",
+            "silu",
+            "mish",
+            "sigmoid",
+            "tanh",
+            "softplus",
+            "softsign",
+            "softmax",
+            "log_softmax",
+            "softmin",
+            "glu",
+        )
+    },
+    **{
+        name + "_": name
+        for name in ("relu", "leaky_relu", "elu", "selu", "sigmoid", "tanh", "rrelu", "celu")
+    },
+    "hardswish": "hard_silu",
+    "hardsigmoid": "hard_sigmoid",
+    "hardtanh": "hard_tanh",
+    "hardtanh_": "hard_tanh",
+    "logsigmoid": "log_sigmoid",
+    "tanhshrink": "tanh_shrink",
+    "expit": "sigmoid",
+}
+# Methods a tensor has (§2.6: no gelu/silu/leaky_relu methods).
+TORCH_TENSOR_ACT_METHODS = {
+    "relu": "relu",
+    "relu_": "relu",
+    "sigmoid": "sigmoid",
+    "sigmoid_": "sigmoid",
+    "tanh": "tanh",
+    "tanh_": "tanh",
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+}
+
+
+def make_act(name: str, display: str = "", slope: float | None = None) -> Act:
+    """Build an ``Act`` from a canonical activation name."""
+    family = ACT_FAMILIES.get(name, ActFamily.UNKNOWN)
+    if name == "relu":
+        slope = None
+    return Act(name, family, slope, display or name)
+
+
+def is_relu_family(act: Act) -> bool:
+    return act.family is ActFamily.RELU
+
+
+def is_saturating(act: Act) -> bool:
+    """Sigmoid, tanh and softmax: the activations He init over-drives (KIN102)."""
+    return act.family in (ActFamily.SATURATING, ActFamily.SOFTMAX)
+
+
+def relu_slope(act: Act) -> float:
+    """The negative slope of a ReLU-family activation (0 for plain ReLU)."""
+    if act.slope is not None:
+        return act.slope
+    return TORCH_PRELU_SLOPE if act.name == "prelu" else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Recommendations
+# --------------------------------------------------------------------------------------------
+
+
+def recommended_family(act: Act) -> InitFamily:
+    """The initializer family an activation needs (§5.2)."""
+    if act.family is ActFamily.RELU:
+        return InitFamily.HE
+    if act.family is ActFamily.SELU:
+        return InitFamily.LECUN
+    # sigmoid, tanh, softmax, linear: Glorot; no canonical choice: the framework default.
+    return InitFamily.GLOROT
+
+
+@dataclass(frozen=True, slots=True)
+class TorchCall:
+    """A ``torch.nn.init`` call to write: function name and keyword arguments (as source)."""
+
+    function: str
+    keywords: tuple[tuple[str, str], ...] = ()
+
+    def display(self, quote: str = '"') -> str:
+        args = "".join(f", {k}={v}" for k, v in self.keywords)
+        return f"{self.function}(w{args})".replace("'", quote)
+
+
+def torch_recommendation(act: Act, distribution: Distribution | None) -> TorchCall:
+    """The ``torch.nn.init`` call for an activation, in the given distribution."""
+    dist = "uniform" if distribution in (None, Distribution.UNIFORM) else "normal"
+    family = recommended_family(act)
+    if family is InitFamily.HE:
+        slope = relu_slope(act)
+        if slope:
+            return TorchCall(
+                f"kaiming_{dist}_", (("a", _num(slope)), ("nonlinearity", "'leaky_relu'"))
+            )
+        return TorchCall(f"kaiming_{dist}_", (("nonlinearity", "'relu'"),))
+    if family is InitFamily.LECUN:
+        # SELU needs LeCun *normal*; torch spells it kaiming_normal_(nonlinearity="linear") (§5.2).
+        return TorchCall("kaiming_normal_", (("nonlinearity", "'linear'"),))
+    return TorchCall(f"xavier_{dist}_")
+
+
+def _num(value: float) -> str:
+    return repr(value) if value != int(value) else f"{value:.1f}"
+
+
+def replacement(
+    framework: Framework, family: InitFamily, act: Act, distribution: Distribution | None
+) -> KerasInit | TorchCall:
+    """The initializer of ``family`` to write in ``framework``, keeping the distribution.
+
+    ``family`` is HE, GLOROT or LECUN; LeCun is always LeCun *normal* (what SELU needs).
+    """
+    if framework is Framework.KERAS:
+        if family is InitFamily.LECUN:
+            return KERAS_INITS["lecun_normal"]
+        return keras_init_named(family, distribution)
+    if family is InitFamily.HE:
+        relu_like = act if act.family is ActFamily.RELU else make_act("relu")
+        return torch_recommendation(relu_like, distribution)
+    if family is InitFamily.LECUN:
+        return torch_recommendation(make_act("selu"), distribution)
+    return torch_recommendation(make_act("tanh"), distribution)
+
+
+def recommendation(
+    framework: Framework, act: Act, distribution: Distribution | None
+) -> KerasInit | TorchCall:
+    """What a layer feeding ``act`` should be initialised with, in ``framework``."""
+    return replacement(framework, recommended_family(act), act, distribution)
+
+
+def display(target: KerasInit | TorchCall) -> str:
+    return target.snake if isinstance(target, KerasInit) else target.display()

@@ -1,0 +1,83 @@
+"""Resolved settings and rule selection (codes, prefixes, names, ``ALL``)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from initlint.rules import ALL_RULES, BY_NAME
+
+PARSE_ERROR = "KIN000"
+
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "build",
+    "dist",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".ipynb_checkpoints",
+    "site-packages",
+)
+
+
+class SettingsError(Exception):
+    """Bad configuration or arguments: reported in one line, exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    select: frozenset[str] = field(
+        default_factory=lambda: frozenset(r.code for r in ALL_RULES if not r.opt_in)
+    )
+    unsafe_fixes: bool = False
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+
+
+def expand(selector: str) -> set[str]:
+    """The codes a selector names: ``ALL``, a code, a code prefix, or a rule name."""
+    if selector.upper() == "ALL":
+        return {rule.code for rule in ALL_RULES}
+    if selector in BY_NAME:
+        return {BY_NAME[selector].code}
+    upper = selector.upper()
+    codes = {rule.code for rule in ALL_RULES if rule.code.startswith(upper)}
+    if upper.startswith("KIN") and codes:
+        return codes
+    choices = [rule.code for rule in ALL_RULES] + list(BY_NAME)
+    close = difflib.get_close_matches(selector, choices, n=1)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    raise SettingsError(f"unknown rule selector `{selector}`{hint}")
+
+
+def select_rules(
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> frozenset[str]:
+    """Resolve ruff-style selection; parse errors are always reported unless ignored."""
+    if select is None:
+        chosen = {rule.code for rule in ALL_RULES if not rule.opt_in}
+    else:
+        chosen = set().union(*(expand(s) for s in select)) if select else set()
+    chosen |= set().union(*(expand(s) for s in extend_select)) if extend_select else set()
+    chosen.add(PARSE_ERROR)
+    ignored = set().union(*(expand(s) for s in ignore)) if ignore else set()
+    return frozenset(chosen - ignored)
+
+
+def split_selectors(values: Iterable[str]) -> list[str]:
+    """``--select KIN1,KIN2 --select zeros-kernel`` → one flat list."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]

@@ -1,0 +1,70 @@
+"""Bytes ↔ text for Python files: encoding, BOM and line endings kept; atomic write-back."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SourceError(Exception):
+    """The file cannot be read or decoded; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    text: str  # without the BOM; line endings exactly as in the file
+    encoding: str
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+
+def decode(data: bytes) -> SourceText:
+    """Decode as Python does (PEP 263 cookie, UTF-8 BOM), keeping every line ending."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        raise SourceError(str(error)) from None
+    bom = encoding == "utf-8-sig"
+    if bom:
+        data = data[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise SourceError(f"cannot decode as {encoding}: {error}") from None
+    return SourceText(text, encoding, bom)
+
+
+def read(path: Path) -> SourceText:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(error.strerror or str(error)) from None
+    return decode(data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and rename it over ``path``.
+
+    The file is either the old or the new content, never partial; its mode bits are kept.
+    """
+    mode = path.stat().st_mode
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".initlint", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
