@@ -41,7 +41,12 @@ def _unreadable(path: str, message: str) -> FileReport:
     rule = BY_CODE[PARSE_ERROR]
     where = Position(1, 1)
     found = Diagnostic(
-        PARSE_ERROR, rule.name, rule.severity, f"Cannot read file: {message}", where, where,
+        PARSE_ERROR,
+        rule.name,
+        rule.severity,
+        f"Cannot read file: {message}",
+        where,
+        where,
         noqa_row=1,
     )
     return FileReport(path, [found])
@@ -186,7 +191,7 @@ def main(
     except (SettingsError, DiscoveryError) as error:
         click.echo(f"initlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if result.checked == 0:
         click.echo("initlint: warning: no Python files found", err=True)
     if diff:

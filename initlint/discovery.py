@@ -23,9 +23,9 @@ class _Ignores:
     """.gitignore files from the repository root down, each matching relative to its folder."""
 
     root: Path | None
-    specs: dict[Path, pathspec.PathSpec | None] = field(default_factory=dict)
+    specs: dict[Path, pathspec.GitIgnoreSpec | None] = field(default_factory=dict)
 
-    def spec(self, folder: Path) -> pathspec.PathSpec | None:
+    def spec(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
         if folder not in self.specs:
             gitignore = folder / ".gitignore"
             try:

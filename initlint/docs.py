@@ -43,7 +43,9 @@ def page(rule: type[Rule]) -> str:
             example.code.rstrip("\n"),
             "```",
             "",
-            "After `initlint --fix" + (" --unsafe-fixes" if rule.fix_applicability is Applicability.UNSAFE else "") + "`:",
+            "After `initlint --fix"
+            + (" --unsafe-fixes" if rule.fix_applicability is Applicability.UNSAFE else "")
+            + "`:",
             "```python",
             example.fixed.rstrip("\n") if example.fixed else "",
             "```",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -36,14 +38,33 @@ class Lines:
 
 
 def _rules(settings: Settings) -> list[Rule]:
-    return [rule() for rule in ALL_RULES if rule.code in settings.select and rule.code != PARSE_ERROR]
+    return [
+        rule() for rule in ALL_RULES if rule.code in settings.select and rule.code != PARSE_ERROR
+    ]
+
+
+def _syntax_error(text: str, error: cst.ParserSyntaxError) -> Diagnostic:
+    """Python's own message and position when it agrees the code is invalid (they are clearer
+    than the parser's "expected one of ..."), else libcst's."""
+    try:
+        compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python:
+        return _parse_diagnostic(python.msg, python.lineno or 1, python.offset or 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return _parse_diagnostic(error.message, error.raw_line, error.raw_column + 1)
 
 
 def _parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
     rule = BY_CODE[PARSE_ERROR]
     position = Position(max(row, 1), max(column, 1))
     return Diagnostic(
-        PARSE_ERROR, rule.name, rule.severity, f"Cannot parse: {message}", position, position,
+        PARSE_ERROR,
+        rule.name,
+        rule.severity,
+        f"Cannot parse: {message}",
+        position,
+        position,
         noqa_row=position.row,
     )
 
@@ -59,7 +80,7 @@ def check(text: str, settings: Settings) -> list[Diagnostic]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        found = _parse_diagnostic(error.message, error.raw_line, error.raw_column + 1)
+        found = _syntax_error(text, error)
         return [found] if PARSE_ERROR in settings.select else []
     except RecursionError:
         found = _parse_diagnostic("too deeply nested to parse", 1, 1)
@@ -112,7 +133,13 @@ def _place(module: cst.Module, violations: list[Violation], lines: Lines) -> lis
                 fix = Fix(violation.fix.title, tuple(edits), rule.fix_applicability)
         placed.append(
             Diagnostic(
-                violation.code, rule.name, rule.severity, violation.message, start, end, fix,
+                violation.code,
+                rule.name,
+                rule.severity,
+                violation.message,
+                start,
+                end,
+                fix,
                 noqa_row=start.row,
             )
         )
@@ -144,6 +171,8 @@ def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:
         try:
             cst.parse_module(new_text)
         except (cst.ParserSyntaxError, RecursionError) as error:
-            raise FixError(f"a fix produced code that does not parse ({error}); nothing written") from None
+            raise FixError(
+                f"a fix produced code that does not parse ({error}); nothing written"
+            ) from None
         text, fixed = new_text, fixed + count
     raise FixError(f"fixes did not converge after {MAX_FIX_PASSES} passes; nothing written")

@@ -38,7 +38,7 @@ def replace_init(init: Init, target: KerasInit | TorchCall) -> FixPlan | None:
     if not edits:
         return None
     if init.spelling is Spelling.DEFAULT:
-        title = f"Add `kernel_initializer=\"{semantics.display(target)}\"`"
+        title = f'Add `kernel_initializer="{semantics.display(target)}"`'
     else:
         title = f"Use `{' '.join(edits[0].content.split())}`"
     return FixPlan(title, tuple(edits))
@@ -170,12 +170,16 @@ def _append(items: list[_Item], new: _Item) -> list[_Item]:
     if not items:
         return [new]
     last = items[-1]
+    result = list(items[:-1])
     if isinstance(last.comma, cst.Comma):  # one item per line, with a trailing comma
         between = items[-2].comma if len(items) > 1 else last.comma
-        items[-1] = last.with_changes(comma=between)
-        return [*items, new.with_changes(comma=last.comma)]
-    items[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    return [*items, new]
+        result.append(last.with_changes(comma=between))
+        result.append(new.with_changes(comma=last.comma))
+    else:
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        result.append(last.with_changes(comma=comma))
+        result.append(new)
+    return result
 
 
 def _code(context: FileContext, node: cst.CSTNode) -> str:
@@ -205,4 +209,4 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
 
 
 def _overlaps(a: tuple[int, int, Any], b: tuple[int, int, Any]) -> bool:
-    return a[0] < b[1] and b[0] < a[1] or (a[0] == a[1] == b[0] == b[1])
+    return (a[0] < b[1] and b[0] < a[1]) or (a[0] == a[1] == b[0] == b[1])

@@ -125,6 +125,11 @@ class Layer:
     node: Any = field(default=None, compare=False, repr=False)  # the constructor call
     context: Any = field(default=None, compare=False, repr=False)
 
+    @property
+    def display(self) -> str:
+        """``fc1 (Linear)``, or ``Dense(256)`` when the name already says the type."""
+        return self.name if self.name.startswith(self.type) else f"{self.name} ({self.type})"
+
 
 @dataclass(frozen=True, slots=True)
 class Model:

@@ -6,7 +6,7 @@ import re
 
 from initlint.diagnostics import Diagnostic
 
-# `# noqa`, `# noqa: KIN101`, `# noqa: KIN101, KIN102` (ruff's syntax; codes or rule names)
+# Bare, or followed by a colon and codes or rule names separated by commas (ruff's syntax).
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?", re.IGNORECASE)
 
 
@@ -18,7 +18,9 @@ def noqa_codes(line: str) -> set[str] | None:
     codes = match.group("codes")
     if not codes:
         return set()
-    return {code.upper() if code[:3].upper() == "KIN" else code for code in re.split(r"[\s,]+", codes)}
+    return {
+        code.upper() if code[:3].upper() == "KIN" else code for code in re.split(r"[\s,]+", codes)
+    }
 
 
 def is_suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:

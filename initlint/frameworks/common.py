@@ -72,18 +72,12 @@ def argument(
             if arg.keyword is not None and arg.keyword.value == keyword:
                 return arg.value
     if position is not None:
-        index = 0
-        for arg in call.args:
+        for index, arg in enumerate(call.args):
             if arg.keyword is not None or arg.star:
                 break
             if index == position:
                 return arg.value
-            index += 1
     return None
-
-
-def has_argument(call: cst.Call, position: int | None, keyword: str) -> bool:
-    return argument(call, position, keyword) is not None
 
 
 def source_text(node: cst.CSTNode) -> str:

@@ -121,7 +121,9 @@ class Walker:
         elif isinstance(statement, cst.Else):
             self._block(statement.body, scope)
         elif isinstance(statement, (cst.For, cst.While)):
-            self._walk_expr(statement.iter if isinstance(statement, cst.For) else statement.test, scope)
+            self._walk_expr(
+                statement.iter if isinstance(statement, cst.For) else statement.test, scope
+            )
             self._block(statement.body, scope)
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
@@ -178,12 +180,13 @@ class Walker:
         if isinstance(result, Flow):
             self._finish(result)
 
-    def _bind(self, target: cst.BaseAssignTargetExpression, value: Value, scope: Scope) -> None:
+    def _bind(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
             scope.env[target.value] = value
             self._label(value, target.value, scope)
         elif self._is_self_attr(target, scope):
-            assert isinstance(target, cst.Attribute) and scope.attrs is not None
+            assert isinstance(target, cst.Attribute)
+            assert scope.attrs is not None
             scope.attrs[target.attr.value] = value
             self._label(value, target.attr.value, scope)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -205,7 +208,8 @@ class Walker:
 
     def _label_item(self, item: LayerObj | SeqObj, label: str, owner: str) -> None:
         if isinstance(item, LayerObj):
-            item.label = item.label or label
+            if item.framework is Framework.TORCH:  # `net[0]` is how torch code names it
+                item.label = item.label or label
             item.owner = owner
         else:
             item.label = item.label or label
@@ -332,7 +336,9 @@ class Walker:
                         self._mark_nested(item)
                         if receiver.label:
                             owner = scope.name if scope.attrs is not None else receiver.label
-                            self._label_item(item, f"{receiver.label}[{len(receiver.items) - 1}]", owner)
+                            self._label_item(
+                                item, f"{receiver.label}[{len(receiver.items) - 1}]", owner
+                            )
                         return None
                 self._consume(receiver)
                 self._walk_args(node, scope)
@@ -414,29 +420,30 @@ class Walker:
         self, node: cst.Call, framework: Framework, scope: Scope
     ) -> list[LayerObj | SeqObj]:
         """Keras takes ``Sequential([...])`` or ``layers=[...]``; torch takes positional modules."""
-        sources: list[cst.BaseExpression] = []
+        items: list[LayerObj | SeqObj] = []
         for position, arg in enumerate(node.args):
-            listed = isinstance(arg.value, (cst.List, cst.Tuple)) and not arg.star
+            value = arg.value
             keyword = arg.keyword.value if arg.keyword is not None else None
             if framework is Framework.KERAS:
+                listed = isinstance(value, (cst.List, cst.Tuple)) and not arg.star
                 if listed and (keyword == "layers" or (keyword is None and position == 0)):
-                    sources.extend(element.value for element in arg.value.elements)  # type: ignore[union-attr]
+                    assert isinstance(value, (cst.List, cst.Tuple))
+                    items.extend(self._item(element.value, scope) for element in value.elements)
                 else:
-                    self._walk_expr(arg.value, scope)
+                    self._walk_expr(value, scope)
             elif keyword is None and not arg.star:
-                sources.append(arg.value)
+                items.append(self._item(value, scope))
             else:  # `*modules`, an OrderedDict: a chain we cannot read item by item
-                self._walk_expr(arg.value, scope)
-                sources.append(arg.value)
-        items: list[LayerObj | SeqObj] = []
-        for source in sources:
-            value = self._eval(source, scope)
-            if isinstance(value, (LayerObj, SeqObj)):
-                items.append(value)
-            else:
-                self._consume(value)
-                items.append(self._opaque(source, scope))
+                self._walk_expr(value, scope)
+                items.append(self._opaque(value, scope))
         return items
+
+    def _item(self, source: cst.BaseExpression, scope: Scope) -> LayerObj | SeqObj:
+        item = self._eval(source, scope)
+        if isinstance(item, (LayerObj, SeqObj)):
+            return item
+        self._consume(item)
+        return self._opaque(source, scope)
 
     def _opaque(self, source: cst.BaseExpression, scope: Scope) -> LayerObj:
         """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
@@ -457,6 +464,7 @@ class Walker:
             order=len(self.layers),
         )
         if recognized.framework is Framework.KERAS:
+            layer.label = keras.label(recognized.name, node)
             layer.inline_act = keras.layer_act(recognized.name, node, self.imports)
             if layer.kind.has_kernel:
                 layer.init = keras.kernel_init(node, self.imports, self.context)

@@ -175,6 +175,16 @@ def layer_act(type_name: str, call: cst.Call, imports: Imports) -> Act | None:
     return activation_value(value, imports)
 
 
+def label(type_name: str, call: cst.Call) -> str:
+    """``name="..."`` when given, else ``Dense(256)``: Keras layers are seldom bound to names."""
+    given = literal_string(argument(call, None, "name"))
+    if given:
+        return given
+    first = call.args[0] if call.args and call.args[0].keyword is None else None
+    shown = source_text(first.value) if first is not None else ""
+    return f"{type_name}({shown if len(shown) <= 20 else '...'})"
+
+
 def _activation_layer(type_name: str, call: cst.Call) -> Act:
     name = semantics.KERAS_ACT_LAYERS[type_name]
     slope: float | None = None

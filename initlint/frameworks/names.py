@@ -80,6 +80,16 @@ class Imports:
                 self.aliases[local_node.value] = f"{module}.{alias.name.value}"
                 self.sources[local_node.value] = node
 
+    def add_alias(self, node: cst.Assign) -> None:
+        """``keras = tf.keras``, ``init = nn.init``: a module-level name for a framework path."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        if not isinstance(node.value, (cst.Name, cst.Attribute)):
+            return
+        qualified = self.qualify(node.value)
+        if qualified is not None and qualified.split(".")[0] in ("keras", "torch", "tensorflow"):
+            self.aliases[node.targets[0].target.value] = qualified
+
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """The canonical qualified name of a Name/Attribute expression, if imported."""
         text = dotted(node)
@@ -122,6 +132,8 @@ def _collect(body: object, imports: Imports) -> None:
             for small in statement.body:
                 if isinstance(small, (cst.Import, cst.ImportFrom)):
                     imports.add(small)
+                elif isinstance(small, cst.Assign):
+                    imports.add_alias(small)
         elif isinstance(statement, cst.Try):
             _collect(statement.body.body, imports)
             for handler in statement.handlers:

@@ -16,7 +16,7 @@ from initlint.frameworks.common import (
     literal_string,
     source_text,
 )
-from initlint.model import Act, Framework, Init, InitFamily, LayerKind, Spelling
+from initlint.model import Act, Distribution, Framework, Init, InitFamily, LayerKind, Spelling
 
 K = LayerKind
 MODULE_KINDS: dict[str, LayerKind] = {
@@ -35,9 +35,7 @@ MODULE_KINDS: dict[str, LayerKind] = {
         ),
         K.CONV,
     ),
-    **dict.fromkeys(
-        ("RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"), K.RECURRENT
-    ),
+    **dict.fromkeys(("RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"), K.RECURRENT),
     **dict.fromkeys(("Embedding", "EmbeddingBag"), K.EMBEDDING),
     **dict.fromkeys(
         (
@@ -179,7 +177,8 @@ def module_act(type_name: str, call: cst.Call) -> Act:
 
 
 def function_act(function: str, call: cst.Call | None, display: str) -> Act:
-    """The activation of ``F.relu(x)``, ``torch.tanh(x)``, ``F.leaky_relu(x, 0.2)``, ``x.relu()``."""
+    """The activation a call applies: ``F.relu(x)``, ``torch.tanh(x)``, ``x.relu()``, and
+    ``F.leaky_relu(x, 0.2)`` with its slope."""
     name = semantics.TORCH_ACT_FUNCTIONS.get(function, "unknown")
     slope: float | None = None
     if name == "leaky_relu":
@@ -224,7 +223,7 @@ def default_init(node: cst.Call | None = None, context: object = None) -> Init:
         framework=Framework.TORCH,
         explicit=False,
         spelling=Spelling.DEFAULT,
-        distribution=semantics.Distribution.UNIFORM,
+        distribution=Distribution.UNIFORM,
         gain2=1.0 / 3.0,
         display="PyTorch default kaiming_uniform_(a=sqrt(5))",
         node=node,
@@ -291,7 +290,9 @@ def _gain_value(node: cst.BaseExpression) -> float | None:
     if number is not None:
         return number
     if isinstance(node, cst.Call) and isinstance(node.func, (cst.Attribute, cst.Name)):
-        func_name = node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value
+        func_name = (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value
+        )
         if func_name == "calculate_gain":
             nonlinearity = literal_string(argument(node, 0, "nonlinearity"))
             param_node = argument(node, 1, "param")

@@ -16,4 +16,4 @@ FORMATS: dict[str, Renderer] = {
     "json": json_format.render,
 }
 
-__all__ = ["FORMATS", "Report", "Renderer"]
+__all__ = ["FORMATS", "Renderer", "Report"]

@@ -47,7 +47,9 @@ class Report:
         hidden = sum(
             1
             for _, d in found
-            if d.fix is not None and not self.fixable(d) and d.fix.applicability >= Applicability.UNSAFE
+            if d.fix is not None
+            and not self.fixable(d)
+            and d.fix.applicability >= Applicability.UNSAFE
         )
         if fixable:
             tail = (
@@ -56,7 +58,7 @@ class Report:
                 if hidden
                 else ""
             )
-            lines.append(f"[*] {fixable} fixable with the `--fix` option{'.' if not tail else tail}")
+            lines.append(f"[*] {fixable} fixable with the `--fix` option{tail if tail else '.'}")
         elif hidden:
             lines.append(
                 f"No fixes available ({hidden} hidden fix{'es' if hidden != 1 else ''} can be "

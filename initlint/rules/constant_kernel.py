@@ -159,7 +159,7 @@ class ConstantKernel(Rule):
             value = "" if init.value is None else f" ({init.value:g})"
             yield self.report(
                 init.node,
-                f"`{layer.name}` ({layer.type}) has a constant kernel{value}: its units start "
+                f"`{layer.display}` has a constant kernel{value}: its units start "
                 "identical and learn identically",
                 fix=replace_init(init, target),
             )

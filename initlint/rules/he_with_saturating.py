@@ -156,7 +156,7 @@ class HeWithSaturating(Rule):
             )
             yield self.report(
                 init.node,
-                f"`{layer.name}` feeds `{act.display}` but its kernel is He (`{init.name}`): "
+                f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.name}`): "
                 "the doubled variance saturates it",
                 fix=replace_init(init, target),
             )

@@ -69,7 +69,11 @@ class ReluWithoutHe(Rule):
     fix_applicability = Applicability.SAFE
 
     valid = (
-        Example(_FC.format(act="ReLU()", init='nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")')),
+        Example(
+            _FC.format(
+                act="ReLU()", init='nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")'
+            )
+        ),
         Example(_FC.format(act="Tanh()", init="nn.init.xavier_uniform_(fc.weight)")),
         Example(
             dedent(
@@ -136,7 +140,8 @@ class ReluWithoutHe(Rule):
             target = semantics.replacement(init.framework, InitFamily.HE, act, init.distribution)
             yield self.report(
                 init.node,
-                f"`{layer.name}` feeds `{act.display}` but its kernel is {init.family.value.title()}"
-                f" (`{init.name}`): ReLU-family activations need He init",
+                f"`{layer.display}` feeds `{act.display}` but its kernel is "
+                f"{init.family.value.title()} (`{init.name}`): ReLU-family activations need "
+                "He init",
                 fix=replace_init(init, target),
             )

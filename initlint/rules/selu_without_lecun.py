@@ -75,7 +75,9 @@ class SeluWithoutLecun(Rule):
                 """\
                 from keras import layers, initializers
 
-                hidden = layers.Dense(64, activation="selu", kernel_initializer=initializers.LecunNormal())
+                hidden = layers.Dense(
+                    64, activation="selu", kernel_initializer=initializers.LecunNormal()
+                )
                 """
             )
         ),
@@ -137,7 +139,7 @@ class SeluWithoutLecun(Rule):
                 """\
                 import torch.nn as nn
 
-                # PyTorch's default init (Var 1/(3 fan_in)) under SELU: reported, no init call to fix
+                # PyTorch's default (Var 1/(3 fan_in)) under SELU: reported, nothing to rewrite
                 net = nn.Sequential(nn.Linear(256, 256), nn.SELU(), nn.Linear(256, 10))
                 """
             )
@@ -158,7 +160,7 @@ class SeluWithoutLecun(Rule):
             kind = "" if init.explicit else " (framework default)"
             yield self.report(
                 node,
-                f"`{layer.name}` feeds `selu` but its kernel is `{init.name}`{kind}: SELU "
+                f"`{layer.display}` feeds `selu` but its kernel is `{init.name}`{kind}: SELU "
                 "self-normalises only with LeCun normal",
                 fix=replace_init(init, target),
             )

@@ -92,7 +92,9 @@ class ZerosKernel(Rule):
                 """
             )
         ),
-        Example(_MLP.format(init="nn.init.zeros_(self.out.weight); nn.init.zeros_(self.hidden.bias)")),
+        Example(
+            _MLP.format(init="nn.init.zeros_(self.out.weight); nn.init.zeros_(self.hidden.bias)")
+        ),
     )
     invalid = (
         Example(
@@ -143,7 +145,7 @@ class ZerosKernel(Rule):
             target = semantics.recommendation(init.framework, layer.act, init.distribution)
             yield self.report(
                 init.node,
-                f"`{layer.name}` ({layer.type}) has an all-zeros kernel: its units start "
+                f"`{layer.display}` has an all-zeros kernel: its units start "
                 "identical and learn identically",
                 fix=replace_init(init, target),
             )
