@@ -94,6 +94,7 @@ def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResu
             continue
         if found:
             report.files.append(FileReport(shown, found, engine.Lines(text).rows()))
+    report.errors = len(errors)
     return RunResult(report, diffs, errors, checked)
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint import fixes
 from initlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Violation
 from initlint.frameworks import extract, mentions_framework
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
-from initlint.suppression import is_suppressed
+from initlint.suppression import is_suppressed, noqa_rows
 
 MAX_FIX_PASSES = 10
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -49,10 +50,12 @@ def _syntax_error(text: str, error: cst.ParserSyntaxError) -> Diagnostic:
     try:
         compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as python:
-        return _parse_diagnostic(python.msg, python.lineno or 1, python.offset or 1)
+        return _parse_diagnostic(
+            f"Cannot parse: {python.msg}", python.lineno or 1, python.offset or 1
+        )
     except (ValueError, RecursionError, MemoryError):
         pass
-    return _parse_diagnostic(error.message, error.raw_line, error.raw_column + 1)
+    return _parse_diagnostic(f"Cannot parse: {error.message}", error.raw_line, error.raw_column + 1)
 
 
 def _parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
@@ -62,7 +65,7 @@ def _parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
         PARSE_ERROR,
         rule.name,
         rule.severity,
-        f"Cannot parse: {message}",
+        message,
         position,
         position,
         noqa_row=position.row,
@@ -83,23 +86,32 @@ def check(text: str, settings: Settings) -> list[Diagnostic]:
         found = _syntax_error(text, error)
         return [found] if PARSE_ERROR in settings.select else []
     except RecursionError:
-        found = _parse_diagnostic("too deeply nested to parse", 1, 1)
+        found = _parse_diagnostic("Cannot parse: too deeply nested", 1, 1)
         return [found] if PARSE_ERROR in settings.select else []
     rules = _rules(settings)
-    violations = [
-        violation for model in extract(module) for rule in rules for violation in rule.check(model)
-    ]
+    try:
+        violations = [
+            violation
+            for model in extract(module)
+            for rule in rules
+            for violation in rule.check(model)
+        ]
+    except RecursionError:
+        found = _parse_diagnostic("Cannot analyse: too deeply nested", 1, 1)
+        return [found] if PARSE_ERROR in settings.select else []
     if not violations:
         return []
-    lines = Lines(text)
-    rows = lines.rows()
-    kept = [d for d in _place(module, violations, lines) if not is_suppressed(d, rows)]
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    noqa = noqa_rows(positions)
+    placed = _place(positions, violations, Lines(text))
+    kept = [d for d in placed if not is_suppressed(d, noqa)]
     return sorted(kept, key=lambda d: (d.start.row, d.start.column, d.code))
 
 
-def _place(module: cst.Module, violations: list[Violation], lines: Lines) -> list[Diagnostic]:
-    """Resolve nodes to positions, once per file and only when there is something to report."""
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+def _place(
+    positions: Mapping[cst.CSTNode, CodeRange], violations: list[Violation], lines: Lines
+) -> list[Diagnostic]:
+    """Resolve nodes to positions (computed once per file, only when there are findings)."""
     seen: set[tuple[str, int, int]] = set()
     placed = []
     for violation in violations:

@@ -16,10 +16,14 @@ from initlint import semantics
 from initlint.diagnostics import Fix, FixPlan, NodeEdit
 from initlint.frameworks import FileContext
 from initlint.frameworks.common import argument, source_text
-from initlint.model import Init, InitFamily, Spelling
+from initlint.frameworks.names import module_of
+from initlint.model import Init, Spelling
 from initlint.semantics import KerasInit, TorchCall
 
-_NAMED_FAMILIES = (InitFamily.GLOROT, InitFamily.HE, InitFamily.LECUN)
+# Named Glorot/He/LeCun classes all take (seed=None) alone: their arguments carry over as is.
+_NAMED_KERAS = frozenset(
+    f"{family}_{dist}" for family in ("glorot", "he", "lecun") for dist in ("uniform", "normal")
+)
 
 
 def replace_init(init: Init, target: KerasInit | TorchCall) -> FixPlan | None:
@@ -35,7 +39,7 @@ def replace_init(init: Init, target: KerasInit | TorchCall) -> FixPlan | None:
         edits = _keras(init, target, context)
     else:
         edits = _torch(init, target, context)
-    if not edits:
+    if not edits or not all(_keeps_comments(edit) for edit in edits):
         return None
     if init.spelling is Spelling.DEFAULT:
         title = f'Add `kernel_initializer="{semantics.display(target)}"`'
@@ -66,7 +70,7 @@ def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit
         if renamed is None:
             return None
         call_edit, *import_edits = renamed
-        args = node.args if init.family in _NAMED_FAMILIES else _seed_only(node.args)
+        args = node.args if init.name in _NAMED_KERAS else _seed_only(node.args)
         new_call = node.with_changes(func=cst.parse_expression(call_edit.content), args=args)
         return [NodeEdit(node, _code(context, new_call)), *import_edits]
     return None
@@ -114,6 +118,21 @@ def _torch(init: Init, target: TorchCall, context: FileContext) -> list[NodeEdit
     return None
 
 
+class _Comments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node.value)
+
+
+def _keeps_comments(edit: NodeEdit) -> bool:
+    """A fix never deletes a comment: an edit whose node holds one must write it back."""
+    collector = _Comments()
+    edit.node.visit(collector)
+    return all(comment in edit.content for comment in collector.found)
+
+
 def _call_text(func: str, tensor: str, keywords: Iterable[tuple[str, str]]) -> str:
     return f"{func}({tensor}{''.join(f', {k}={v}' for k, v in keywords)})"
 
@@ -143,11 +162,19 @@ def _rename(
     local = context.imports.local_for(f"{module}.{new}")
     if local is not None and "." not in local:
         return [NodeEdit(node, local)]  # already imported by name
-    source = context.imports.sources.get(node.value)
-    if source is not None and not isinstance(source.names, cst.ImportStar):
+    sources = [  # every import binding the name: both arms of a try/except ImportError
+        source
+        for source in context.imports.sources.get(node.value, [])
+        if module_of(source) == module and not isinstance(source.names, cst.ImportStar)
+    ]
+    if sources:
         alias = cst.ImportAlias(name=cst.Name(new))
-        new_import = source.with_changes(names=_append(list(source.names), alias))
-        return [NodeEdit(node, new), NodeEdit(source, _code(context, new_import))]
+        edits = [NodeEdit(node, new)]
+        for source in dict.fromkeys(sources):
+            assert not isinstance(source.names, cst.ImportStar)
+            grown = source.with_changes(names=_append(list(source.names), alias))
+            edits.append(NodeEdit(source, _code(context, grown)))
+        return edits
     return None if local is None else [NodeEdit(node, local)]
 
 
@@ -171,6 +198,25 @@ def _append(items: list[_Item], new: _Item) -> list[_Item]:
         return [new]
     last = items[-1]
     result = list(items[:-1])
+    after = getattr(last, "whitespace_after_arg", None)
+    if not isinstance(last.comma, cst.Comma) and isinstance(after, cst.ParenthesizedWhitespace):
+        # `arg  # comment` on its own line before `)`: the new item goes on the next line,
+        # indented like the others, and the closing parenthesis keeps its place.
+        before = items[-2].comma if len(items) > 1 else cst.MaybeSentinel.DEFAULT
+        indent = (
+            before.whitespace_after.last_line
+            if isinstance(before, cst.Comma)
+            and isinstance(before.whitespace_after, cst.ParenthesizedWhitespace)
+            else after.last_line
+        )
+        comma = cst.Comma(
+            whitespace_before=cst.SimpleWhitespace(""),
+            whitespace_after=after.with_changes(last_line=indent),
+        )
+        result.append(last.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace("")))
+        closing = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+        result.append(new.with_changes(whitespace_after_arg=closing))
+        return result
     if isinstance(last.comma, cst.Comma):  # one item per line, with a trailing comma
         between = items[-2].comma if len(items) > 1 else last.comma
         result.append(last.with_changes(comma=between))

@@ -75,6 +75,7 @@ class Spelling(enum.Enum):
     TORCH_FUNCTION = "torch_function"  # nn.init.xavier_uniform_(w)
     TORCH_METHOD = "torch_method"  # w.data.zero_()
     DEFAULT = "default"  # nothing written: the framework default
+    OPAQUE = "opaque"  # read, but not rewritten: `initializers.get("...")`
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class Init:
     distribution: Distribution | None = None
     value: float | None = None  # the constant of a constant/zeros init
     gain2: float | None = None  # Var(w)*fan for fan-scaled inits, when literal
+    variance: float | None = None  # Var(w) of a fixed-scale random init, when literal
     params: tuple[tuple[str, str], ...] = ()  # literal keyword arguments as source text
     display: str = ""  # the source text, for messages
     node: Any = field(default=None, compare=False, repr=False)  # opaque handle for fixes
@@ -124,6 +126,13 @@ class Layer:
     fan_out: int | None = None
     node: Any = field(default=None, compare=False, repr=False)  # the constructor call
     context: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def init_node(self) -> Any:
+        """Where an init finding is reported: the initializer as written, else the layer."""
+        if self.init is not None and self.init.explicit and self.init.node is not None:
+            return self.init.node
+        return self.node
 
     @property
     def display(self) -> str:

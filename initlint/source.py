@@ -56,6 +56,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The file is either the old or the new content, never partial; its mode bits are kept.
     """
+    path = Path(os.path.realpath(path))  # write through a symlink, never over it
+    if not os.access(path, os.W_OK):  # a rename would replace it: respect the permission
+        raise PermissionError(13, "Permission denied (file is read-only)", str(path))
     mode = path.stat().st_mode
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".initlint", dir=path.parent)
     try:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+import libcst as cst
+from libcst.metadata import CodeRange
 
 from initlint.diagnostics import Diagnostic
 
@@ -10,9 +14,9 @@ from initlint.diagnostics import Diagnostic
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?", re.IGNORECASE)
 
 
-def noqa_codes(line: str) -> set[str] | None:
-    """The codes a line's noqa comment names; an empty set means every code; None: no noqa."""
-    match = _NOQA.search(line)
+def noqa_codes(comment: str) -> set[str] | None:
+    """The codes a comment's noqa names; an empty set means every code; None: no noqa."""
+    match = _NOQA.match(comment)
     if match is None:
         return None
     codes = match.group("codes")
@@ -23,11 +27,22 @@ def noqa_codes(line: str) -> set[str] | None:
     }
 
 
-def is_suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:
-    row = diagnostic.noqa_row
-    if not 1 <= row <= len(lines):
-        return False
-    codes = noqa_codes(lines[row - 1])
+def noqa_rows(positions: Mapping[cst.CSTNode, CodeRange]) -> dict[int, set[str]]:
+    """Row → codes, read from real comments only (a ``"# noqa"`` string suppresses nothing).
+
+    A line has one comment, so one row maps to one comment's codes.
+    """
+    rows: dict[int, set[str]] = {}
+    for node, where in positions.items():
+        if isinstance(node, cst.Comment):
+            codes = noqa_codes(node.value)
+            if codes is not None:
+                rows[where.start.line] = codes
+    return rows
+
+
+def is_suppressed(diagnostic: Diagnostic, rows: dict[int, set[str]]) -> bool:
+    codes = rows.get(diagnostic.noqa_row)
     if codes is None:
         return False
     return not codes or diagnostic.code in codes or diagnostic.name in codes

@@ -33,8 +33,7 @@ def extract(module: cst.Module) -> list[Model]:
     imports = collect_top_level_imports(module)
     if not imports.aliases and not imports.star_modules:
         return []
-    context = FileContext(module, imports)
-    walker = Walker(imports, context)
+    walker = Walker(imports, lambda visible: FileContext(module, visible))
     walker.run(module)
     return build_models(walker.layers)
 

@@ -10,6 +10,7 @@ layer produced it and whether an activation has been applied since. Anything it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -75,18 +76,29 @@ _PARAM_FLOW = Flow(None)
 
 @dataclass
 class Scope:
+    """A function, class or module body: its names, and the imports visible in it."""
+
     name: str
+    imports: Imports
+    context: object  # what fixes of inits read here need (FileContext), per visible imports
     env: dict[str, Value] = field(default_factory=dict)
     attrs: dict[str, Value] | None = None  # the class's self.<attr> table, inside a method
     self_name: str | None = None
+    owns_imports: bool = False  # copy-on-write: a scope's own imports or shadowing
+
+    def child(self, name: str, attrs: dict[str, Value] | None = None) -> Scope:
+        return Scope(name, self.imports, self.context, attrs=attrs)
+
+
+Snapshot = tuple[dict[str, Value], dict[str, Value] | None]
 
 
 class Walker:
     """Evaluates a module's statements once, in order, collecting layers and their pairings."""
 
-    def __init__(self, imports: Imports, context: object) -> None:
-        self.imports = imports
-        self.context = context
+    def __init__(self, imports: Imports, make_context: Callable[[Imports], object]) -> None:
+        self.module_imports = imports
+        self.make_context = make_context
         self.layers: list[LayerObj] = []
         self.sequentials: list[SeqObj] = []
         self._memo: dict[int, Value] = {}
@@ -94,7 +106,9 @@ class Walker:
     # ---------------------------------------------------------------- statements
 
     def run(self, module: cst.Module) -> None:
-        self._body(module.body, Scope("<module>"))
+        scope = Scope("<module>", self.module_imports, self.make_context(self.module_imports))
+        scope.owns_imports = True
+        self._body(module.body, scope)
         for seq in self.sequentials:  # Sequentials never applied in a forward: a chain alone
             if not seq.used and not seq.nested:
                 self._finish(self._apply(seq, _PARAM_FLOW))
@@ -110,21 +124,26 @@ class Walker:
             for small in statement.body:
                 self._small(small, scope)
         elif isinstance(statement, cst.FunctionDef):
-            self._function(statement, scope.name, None)
+            self._function(statement, scope.child(statement.name.value), method=False)
         elif isinstance(statement, cst.ClassDef):
-            self._class(statement)
+            self._class(statement, scope)
         elif isinstance(statement, cst.If):
             self._walk_expr(statement.test, scope)
-            self._block(statement.body, scope)
-            if statement.orelse is not None:
-                self._statement(statement.orelse, scope)
+            orelse = statement.orelse
+            self._branches(
+                scope,
+                [
+                    lambda: self._block(statement.body, scope),
+                    (lambda: self._statement(orelse, scope)) if orelse is not None else None,
+                ],
+            )
         elif isinstance(statement, cst.Else):
             self._block(statement.body, scope)
         elif isinstance(statement, (cst.For, cst.While)):
             self._walk_expr(
                 statement.iter if isinstance(statement, cst.For) else statement.test, scope
             )
-            self._block(statement.body, scope)
+            self._branches(scope, [lambda: self._block(statement.body, scope), None])
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
         elif isinstance(statement, cst.With):
@@ -132,15 +151,67 @@ class Walker:
                 self._walk_expr(item.item, scope)
             self._block(statement.body, scope)
         elif isinstance(statement, cst.Try):
+            self._try(statement, scope)
+        else:  # match, async variants: still find every layer call inside
+            self._walk_node(statement, scope)
+
+    def _try(self, statement: cst.Try, scope: Scope) -> None:
+        def body() -> None:
             self._block(statement.body, scope)
-            for handler in statement.handlers:
-                self._block(handler.body, scope)
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
-            if statement.finalbody is not None:
-                self._block(statement.finalbody.body, scope)
-        else:  # match, async variants, decorators: still find every layer call inside
-            self._walk_node(statement, scope)
+
+        handlers = [
+            (lambda handler=handler: self._block(handler.body, scope))
+            for handler in statement.handlers
+        ]
+        self._branches(scope, [body, *handlers])
+        if statement.finalbody is not None:
+            self._block(statement.finalbody.body, scope)
+
+    def _branches(self, scope: Scope, branches: list[Callable[[], None] | None]) -> None:
+        """Run alternative blocks from the same state and merge what they leave behind.
+
+        A name that ends up holding different values on different paths is unknown after
+        the merge, and a layer whose output is activated on one path only pairs with
+        "unknown": which branch runs is a runtime fact we never guess.
+        """
+        base = self._snapshot(scope)
+        outcomes = []
+        for branch in branches:
+            self._restore(scope, base)
+            if branch is not None:
+                branch()
+            outcomes.append(self._snapshot(scope))
+        merged_env = self._merge([env for env, _ in outcomes])
+        merged_attrs = (
+            None if base[1] is None else self._merge([a for _, a in outcomes if a is not None])
+        )
+        self._restore(scope, (merged_env, merged_attrs))
+
+    @staticmethod
+    def _snapshot(scope: Scope) -> Snapshot:
+        return dict(scope.env), None if scope.attrs is None else dict(scope.attrs)
+
+    @staticmethod
+    def _restore(scope: Scope, snapshot: Snapshot) -> None:
+        scope.env = dict(snapshot[0])
+        if scope.attrs is not None and snapshot[1] is not None:
+            scope.attrs.clear()  # the dict is shared by the class's methods: update in place
+            scope.attrs.update(snapshot[1])
+
+    def _merge(self, tables: list[dict[str, Value]]) -> dict[str, Value]:
+        merged: dict[str, Value] = {}
+        for key in {key for table in tables for key in table}:
+            values = [table.get(key) for table in tables]
+            first = values[0]
+            if all(value is first or value == first for value in values):
+                merged[key] = first
+                continue
+            for value in values:
+                self._consume(value)
+            merged[key] = None
+        return merged
 
     def _block(self, block: cst.BaseSuite, scope: Scope) -> None:
         if isinstance(block, cst.IndentedBlock):
@@ -151,6 +222,8 @@ class Walker:
 
     def _small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Assign):
+            if self._alias(small, scope):
+                return
             value = self._eval(small.value, scope)
             for target in small.targets:
                 self._bind(target.target, value, scope)
@@ -167,9 +240,36 @@ class Walker:
             if small.value is not None:
                 self._return(small.value, scope)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
-            self.imports.add(small)
+            self._own_imports(scope).add(small)
+            scope.context = self.make_context(scope.imports)
         else:
             self._walk_node(small, scope)
+
+    def _own_imports(self, scope: Scope) -> Imports:
+        """The scope's own copy of its imports, made on first change (copy-on-write)."""
+        if not scope.owns_imports:
+            scope.imports = scope.imports.copy()
+            scope.owns_imports = True
+        return scope.imports
+
+    def _alias(self, node: cst.Assign, scope: Scope) -> bool:
+        """``keras = tf.keras``: a new name for a framework path, not a value."""
+        if not isinstance(node.value, (cst.Name, cst.Attribute)):
+            return False
+        qualified = scope.imports.qualify(node.value)
+        if qualified is None or qualified.split(".")[0] not in ("keras", "torch", "tensorflow"):
+            return False
+        if qualified.rsplit(".", 1)[-1] in ("weight", "bias", "data"):
+            return False  # `w = fc.weight` with fc a module name is not a path
+        self._own_imports(scope).add_alias(node)
+        scope.context = self.make_context(scope.imports)
+        return True
+
+    def _shadow(self, name: str, scope: Scope) -> None:
+        """A parameter or local named like an import hides the import in this scope."""
+        if name in scope.imports.aliases:
+            del self._own_imports(scope).aliases[name]
+            scope.context = self.make_context(scope.imports)
 
     def _return(self, value: cst.BaseExpression, scope: Scope) -> None:
         if isinstance(value, cst.Tuple):  # `return logits, features`: each is an output
@@ -182,6 +282,7 @@ class Walker:
 
     def _bind(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
+            self._shadow(target.value, scope)
             scope.env[target.value] = value
             self._label(value, target.value, scope)
         elif self._is_self_attr(target, scope):
@@ -216,11 +317,18 @@ class Walker:
             for index, inner in enumerate(item.items):
                 self._label_item(inner, f"{label}[{index}]", owner)
 
-    def _function(self, node: cst.FunctionDef, owner: str, attrs: dict[str, Value] | None) -> None:
-        scope = Scope(owner if attrs is not None else node.name.value, attrs=attrs)
-        params = node.params.params
+    def _function(self, node: cst.FunctionDef, scope: Scope, method: bool) -> None:
+        params = [
+            *node.params.posonly_params,
+            *node.params.params,
+            *node.params.kwonly_params,
+        ]
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                params.append(star)
         for position, param in enumerate(params):
-            if attrs is not None and position == 0:
+            self._shadow(param.name.value, scope)
+            if method and position == 0:
                 scope.self_name = param.name.value
             else:
                 scope.env[param.name.value] = _PARAM_FLOW
@@ -228,24 +336,21 @@ class Walker:
             self._walk_expr(decorator.decorator, scope)
         self._block(node.body, scope)
 
-    def _class(self, node: cst.ClassDef) -> None:
+    def _class(self, node: cst.ClassDef, parent: Scope) -> None:
         attrs: dict[str, Value] = {}
         name = node.name.value
         methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
         forward_names = ("forward", "call", "__call__")
         ordered = sorted(
             methods,
-            key=lambda m: (
-                m.name.value in forward_names,
-                m.name.value != "__init__",
-            ),
+            key=lambda m: (m.name.value in forward_names, m.name.value != "__init__"),
         )
-        class_scope = Scope(name)
+        class_scope = parent.child(name)
         for statement in node.body.body:
             if not isinstance(statement, cst.FunctionDef):
                 self._statement(statement, class_scope)
         for method in ordered:
-            self._function(method, name, attrs)
+            self._function(method, parent.child(name, attrs), method=True)
 
     # ---------------------------------------------------------------- expressions
 
@@ -303,8 +408,8 @@ class Walker:
             else:
                 self._walk_node(child, scope)
 
-    def _recognize(self, func: cst.BaseExpression) -> Recognized | None:
-        qualified = self.imports.qualify(func)
+    def _recognize(self, func: cst.BaseExpression, scope: Scope) -> Recognized | None:
+        qualified = scope.imports.qualify(func)
         if qualified is None:
             return None
         if qualified.startswith("torch"):
@@ -317,14 +422,14 @@ class Walker:
         memo = self._memo.get(id(node))
         if memo is not None:
             return memo
-        recognized = self._recognize(node.func)
+        recognized = self._recognize(node.func, scope)
         if recognized is not None:
             return self._known_call(node, recognized, scope)
         func = node.func
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if method in semantics.TORCH_TENSOR_METHODS and self._init_target(func.value, scope):
-                self._set_init(func.value, torch.method_init(method, node, self.context), scope)
+                self._set_init(func.value, torch.method_init(method, node, scope.context), scope)
                 self._walk_args(node, scope)
                 return None
             if method == "add" and not node.args[1:]:
@@ -396,7 +501,7 @@ class Walker:
             if node.args:
                 self._set_init(
                     node.args[0].value,
-                    torch.init_call(recognized.name, node, self.context),
+                    torch.init_call(recognized.name, node, scope.context),
                     scope,
                 )
             return None
@@ -412,7 +517,7 @@ class Walker:
         if recognized.framework is Framework.TORCH:
             act = torch.function_act(recognized.name, node, display)
         else:
-            qualified = self.imports.qualify(node.func) or recognized.name
+            qualified = scope.imports.qualify(node.func) or recognized.name
             act = keras.function_act(qualified, node)
         return self._activate(flow, act)
 
@@ -465,15 +570,15 @@ class Walker:
         )
         if recognized.framework is Framework.KERAS:
             layer.label = keras.label(recognized.name, node)
-            layer.inline_act = keras.layer_act(recognized.name, node, self.imports)
+            layer.inline_act = keras.layer_act(recognized.name, node, scope.imports)
             if layer.kind.has_kernel:
-                layer.init = keras.kernel_init(node, self.imports, self.context)
+                layer.init = keras.kernel_init(node, scope.imports, scope.context)
             layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
         else:
             if layer.kind is LayerKind.ACTIVATION:
                 layer.inline_act = torch.module_act(recognized.name, node)
             elif layer.kind in (LayerKind.DENSE, LayerKind.CONV):
-                layer.init = torch.default_init(node, self.context)
+                layer.init = torch.default_init(node, scope.context)
             layer.fan_in, layer.fan_out = torch.widths(recognized.name, node)
         if layer.kind is LayerKind.RECURRENT:
             layer.init = layer.init if recognized.framework is Framework.KERAS else None

@@ -310,16 +310,18 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
             family=known.family,
             framework=Framework.KERAS,
             explicit=True,
-            spelling=Spelling.INSTANCE,
+            spelling=Spelling.OPAQUE,  # `get("...")` is reported, not rewritten
             distribution=known.distribution,
             value=known.value,
             display=display,
+            node=value,
             context=context,
-        )  # no node: `get("...")` is not rewritten
+        )
     known = semantics.KERAS_INITS.get(last)
     if known is None:
         return _unknown(value, context)
     constant = known.value
+    variance = _random_variance(known.pascal, None) if known.family is InitFamily.RANDOM else None
     params: list[tuple[str, str]] = []
     if isinstance(value, cst.Call):
         if known.pascal == "Constant":
@@ -327,6 +329,8 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
             constant = 0.0 if given is None else literal_number(given)
         elif known.pascal == "VarianceScaling":
             known = _variance_scaling(value, known)
+        elif known.family is InitFamily.RANDOM:
+            variance = _random_variance(known.pascal, value)
         for arg in value.args:
             if arg.keyword is not None:
                 params.append((arg.keyword.value, source_text(arg.value)))
@@ -347,6 +351,7 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
         spelling=Spelling.INSTANCE if isinstance(value, cst.Call) else Spelling.CLASS,
         distribution=known.distribution,
         value=constant,
+        variance=variance,
         params=tuple(params),
         display=display,
         node=value,
@@ -364,6 +369,26 @@ def _variance_scaling(call: cst.Call, base: semantics.KerasInit) -> semantics.Ke
     if scale is None or mode is None or dist is None:
         return semantics.KerasInit(base.snake, base.pascal, InitFamily.UNKNOWN)
     return semantics.keras_variance_scaling(scale, mode, dist)
+
+
+# Plain TruncatedNormal is not variance-corrected: Var = 0.7737·stddev² (frameworks.md §1.2).
+_TRUNCATION = 0.7737413
+
+
+def _random_variance(pascal: str, call: cst.Call | None) -> float | None:
+    """Var(w) of RandomNormal/RandomUniform/TruncatedNormal from literal arguments or defaults."""
+
+    def given(position: int, keyword: str, default: float) -> float | None:
+        node = argument(call, position, keyword) if call is not None else None
+        return default if node is None else literal_number(node)
+
+    if pascal == "RandomUniform":
+        low, high = given(0, "minval", -0.05), given(1, "maxval", 0.05)
+        return None if low is None or high is None else (high - low) ** 2 / 12.0
+    stddev = given(1, "stddev", 0.05)
+    if stddev is None:
+        return None
+    return stddev * stddev * (_TRUNCATION if pascal == "TruncatedNormal" else 1.0)
 
 
 def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:

@@ -40,6 +40,13 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def module_of(node: cst.ImportFrom) -> str | None:
+    """The canonical module an absolute ``from X import ...`` reads from."""
+    if node.relative or node.module is None:
+        return None
+    return canonical(_module_name(node.module))
+
+
 def _module_name(node: cst.Attribute | cst.Name) -> str:
     name = dotted(node)
     assert name is not None  # import targets are always dotted names
@@ -51,7 +58,8 @@ class Imports:
     """The names a module binds through imports, and where each came from."""
 
     aliases: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
-    sources: dict[str, cst.ImportFrom] = field(default_factory=dict)  # local -> its statement
+    # local name -> every `from ... import` binding it (several under try/except or if/else)
+    sources: dict[str, list[cst.ImportFrom]] = field(default_factory=dict)
     star_modules: list[str] = field(default_factory=list)
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
@@ -78,7 +86,11 @@ class Imports:
             local_node = alias.asname.name if alias.asname is not None else alias.name
             if isinstance(local_node, cst.Name):
                 self.aliases[local_node.value] = f"{module}.{alias.name.value}"
-                self.sources[local_node.value] = node
+                self.sources.setdefault(local_node.value, []).append(node)
+
+    def copy(self) -> Imports:
+        sources = {name: list(nodes) for name, nodes in self.sources.items()}
+        return Imports(dict(self.aliases), sources, list(self.star_modules))
 
     def add_alias(self, node: cst.Assign) -> None:
         """``keras = tf.keras``, ``init = nn.init``: a module-level name for a framework path."""

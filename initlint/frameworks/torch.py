@@ -237,6 +237,7 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
     family, distribution = semantics.TORCH_INIT_FUNCTIONS[canonical]
     value: float | None = None
     gain2: float | None = None
+    variance: float | None = None
     params = tuple(
         (arg.keyword.value, source_text(arg.value)) for arg in call.args if arg.keyword is not None
     )
@@ -260,6 +261,8 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
             family = InitFamily.UNKNOWN
         else:
             family = semantics.torch_kaiming_family(nonlinearity, gain2)
+    elif family is InitFamily.RANDOM:
+        variance = random_variance(canonical, call, 1)
     elif canonical.startswith("xavier_"):
         gain_node = argument(call, 1, "gain")
         gain = 1.0 if gain_node is None else _gain_value(gain_node)
@@ -277,11 +280,40 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
         distribution=distribution,
         value=value,
         gain2=gain2,
+        variance=variance,
         params=params,
         display=source_text(call),
         node=call,
         context=context,
     )
+
+
+def _literal_or(node: cst.BaseExpression | None, default: float) -> float | None:
+    """A literal argument, its default when absent, or None when it is an expression."""
+    return default if node is None else literal_number(node)
+
+
+def random_variance(method: str, call: cst.Call, offset: int) -> float | None:
+    """Var(w) of ``normal_``/``uniform_``/``trunc_normal_`` from literal arguments (§2.1, §2.5).
+
+    ``offset`` is 1 for ``nn.init.f(tensor, ...)`` and 0 for ``tensor.f(...)``.
+    """
+    if method in ("normal_", "sparse_"):
+        std = _literal_or(argument(call, offset + 1, "std"), 0.01 if method == "sparse_" else 1.0)
+        return None if std is None else std * std
+    if method == "uniform_":
+        low = _literal_or(argument(call, offset, "a" if offset else "from"), 0.0)
+        high = _literal_or(argument(call, offset + 1, "b" if offset else "to"), 1.0)
+        return None if low is None or high is None else (high - low) ** 2 / 12.0
+    if method == "trunc_normal_":  # cut at absolute a, b: untruncated beyond 3 std
+        mean = _literal_or(argument(call, 1, "mean"), 0.0)
+        std = _literal_or(argument(call, 2, "std"), 1.0)
+        low = _literal_or(argument(call, 3, "a"), -2.0)
+        high = _literal_or(argument(call, 4, "b"), 2.0)
+        if mean is None or std is None or low is None or high is None:
+            return None
+        return std * std if min(mean - low, high - mean) >= 3 * std else None
+    return None
 
 
 def _gain_value(node: cst.BaseExpression) -> float | None:
@@ -338,6 +370,7 @@ def method_init(method: str, call: cst.Call, context: object) -> Init:
         spelling=Spelling.TORCH_METHOD,
         distribution=distribution,
         value=value,
+        variance=random_variance(method, call, 0) if family is InitFamily.RANDOM else None,
         display=source_text(call),
         node=call,
         context=context,

@@ -12,6 +12,7 @@ from initlint.output.concise import headline
 from initlint.output.report import FileReport, Report
 
 CONTEXT = 1
+MAX_WIDTH = 160  # longer source lines are cut in code frames (generated code, minified data)
 
 
 def render(report: Report, stream: TextIO) -> None:
@@ -37,6 +38,8 @@ def _frame(file: FileReport, diagnostic: Diagnostic) -> Text:
     out.append(gutter + "\n", style="blue")
     for row in range(first, last + 1):
         line = file.lines[row - 1].expandtabs(4) if row - 1 < len(file.lines) else ""
+        if len(line) > MAX_WIDTH:
+            line = line[:MAX_WIDTH] + "…"
         out.append(f"{row:>{width}} | ", style="blue")
         out.append(line + "\n")
         if diagnostic.start.row <= row <= diagnostic.end.row:
@@ -45,6 +48,8 @@ def _frame(file: FileReport, diagnostic: Diagnostic) -> Text:
             end = diagnostic.end.column - 1 if row == diagnostic.end.row else len(raw)
             start_col = len(raw[:start].expandtabs(4))
             end_col = max(len(raw[:end].expandtabs(4)), start_col + 1)
+            start_col, end_col = min(start_col, MAX_WIDTH), min(end_col, MAX_WIDTH + 1)
+            end_col = max(end_col, start_col + 1)
             out.append(gutter + " ", style="blue")
             out.append(" " * start_col + "^" * (end_col - start_col), style="bold red")
             if row == diagnostic.end.row:

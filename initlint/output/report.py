@@ -20,6 +20,7 @@ class Report:
     fixed: int = 0
     fix_mode: bool = False
     unsafe_fixes: bool = False
+    errors: int = 0  # files that could not be checked (reported on stderr)
 
     @property
     def diagnostics(self) -> list[tuple[FileReport, Diagnostic]]:
@@ -37,7 +38,7 @@ class Report:
         found = self.diagnostics
         total = len(found)
         if total == 0 and not self.fixed:
-            return ["All checks passed!"]
+            return [] if self.errors else ["All checks passed!"]
         noun = "error" if total + self.fixed == 1 else "errors"
         if self.fixed:
             lines = [f"Found {total + self.fixed} {noun} ({self.fixed} fixed, {total} remaining)."]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from initlint.model import ActFamily, Layer, Role
-
-_NONLINEAR = (ActFamily.RELU, ActFamily.SATURATING, ActFamily.SELU, ActFamily.SMOOTH)
+from initlint.model import Layer, Role
 
 
 def symmetry_breaks_training(layer: Layer) -> bool:
-    """A hidden layer, or one feeding a known nonlinearity that is not the model's output.
+    """Only a layer known to feed another weight layer.
 
-    Zero or constant output heads, final projections and residual/adapter branches (LoRA's B,
-    ControlNet zero-convs, adaLN-Zero) are deliberate: their role is OUTPUT or UNKNOWN and
-    nothing nonlinear follows them, so they stay quiet.
+    Zero or constant output heads, final projections, gates and residual/adapter branches
+    (LoRA's B, ControlNet zero-convs, adaLN-Zero) are deliberate: their output is the
+    model's, or is mixed elementwise into it, so each unit gets its own gradient. Their role
+    is OUTPUT or UNKNOWN and they stay quiet; so does any layer whose data flow we could
+    not follow.
     """
-    if layer.role is Role.HIDDEN:
-        return True
-    return layer.role is Role.UNKNOWN and layer.act.family in _NONLINEAR
+    return layer.role is Role.HIDDEN

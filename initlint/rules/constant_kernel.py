@@ -158,7 +158,7 @@ class ConstantKernel(Rule):
             target = semantics.recommendation(init.framework, layer.act, init.distribution)
             value = "" if init.value is None else f" ({init.value:g})"
             yield self.report(
-                init.node,
+                layer.init_node,
                 f"`{layer.display}` has a constant kernel{value}: its units start "
                 "identical and learn identically",
                 fix=replace_init(init, target),

@@ -155,7 +155,7 @@ class HeWithSaturating(Rule):
                 init.framework, InitFamily.GLOROT, act, init.distribution
             )
             yield self.report(
-                init.node,
+                layer.init_node,
                 f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.name}`): "
                 "the doubled variance saturates it",
                 fix=replace_init(init, target),

@@ -139,7 +139,7 @@ class ReluWithoutHe(Rule):
                 continue
             target = semantics.replacement(init.framework, InitFamily.HE, act, init.distribution)
             yield self.report(
-                init.node,
+                layer.init_node,
                 f"`{layer.display}` feeds `{act.display}` but its kernel is "
                 f"{init.family.value.title()} (`{init.name}`): ReLU-family activations need "
                 "He init",

@@ -8,10 +8,20 @@ from textwrap import dedent
 from initlint import semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
-from initlint.model import ActFamily, Distribution, InitFamily, Model
+from initlint.model import ActFamily, Distribution, Init, InitFamily, Model
 from initlint.rules._base import Example, Rule
 
 _LECUN_NORMAL = (Distribution.NORMAL, Distribution.TRUNCATED_NORMAL)
+
+
+def _wrong_fixed_scale(init: Init, fan_in: int | None) -> bool:
+    """A fixed-scale normal init is LeCun normal when Var(w)·fan_in ≈ 1; unknowable without
+    both numbers, and then never reported."""
+    if init.variance is None or fan_in is None:
+        return False
+    if init.distribution not in _LECUN_NORMAL:
+        return True
+    return not 0.8 <= init.variance * fan_in <= 1.25
 
 
 class SeluWithoutLecun(Rule):
@@ -155,11 +165,12 @@ class SeluWithoutLecun(Rule):
                 continue  # an initializer we cannot read: never guess
             if init.family is InitFamily.LECUN and init.distribution in _LECUN_NORMAL:
                 continue
+            if init.family is InitFamily.RANDOM and not _wrong_fixed_scale(init, layer.fan_in):
+                continue
             target = semantics.replacement(init.framework, InitFamily.LECUN, act, None)
-            node = init.node if init.explicit else layer.node
             kind = "" if init.explicit else " (framework default)"
             yield self.report(
-                node,
+                layer.init_node,
                 f"`{layer.display}` feeds `selu` but its kernel is `{init.name}`{kind}: SELU "
                 "self-normalises only with LeCun normal",
                 fix=replace_init(init, target),

@@ -144,7 +144,7 @@ class ZerosKernel(Rule):
                 continue
             target = semantics.recommendation(init.framework, layer.act, init.distribution)
             yield self.report(
-                init.node,
+                layer.init_node,
                 f"`{layer.display}` has an all-zeros kernel: its units start "
                 "identical and learn identically",
                 fix=replace_init(init, target),

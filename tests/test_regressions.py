@@ -1,0 +1,284 @@
+"""Regressions found by trying initlint as a new user on realistic model code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from click.testing import CliRunner
+
+from initlint.cli import main
+from tests.conftest import check, fixed
+
+
+def test_activation_chosen_by_a_branch_is_unknown() -> None:
+    code = dedent(
+        """\
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Configurable(nn.Module):
+            def __init__(self, act="tanh"):
+                super().__init__()
+                self.act = act
+                self.fc = nn.Linear(64, 64)
+                self.out = nn.Linear(64, 1)
+                nn.init.xavier_uniform_(self.fc.weight)
+                nn.init.kaiming_normal_(self.out.weight)
+
+            def forward(self, x):
+                h = self.fc(x)
+                if self.act == "relu":
+                    h = F.relu(h)
+                elif self.act == "sigmoid":
+                    h = torch.sigmoid(h)
+                return torch.sigmoid(self.out(h))
+        """
+    )
+    assert [d.code for d in check(code)] == ["KIN102"]  # only the unconditional pairing
+
+
+def test_module_chosen_by_a_branch_is_unknown() -> None:
+    code = dedent(
+        """\
+        import torch.nn as nn
+
+
+        class Block(nn.Module):
+            def __init__(self, use_relu):
+                super().__init__()
+                self.fc = nn.Linear(8, 8)
+                if use_relu:
+                    self.act = nn.ReLU()
+                else:
+                    self.act = nn.Tanh()
+                nn.init.xavier_uniform_(self.fc.weight)
+
+            def forward(self, x):
+                return self.act(self.fc(x))
+        """
+    )
+    assert check(code) == []
+
+
+def test_variance_scaling_fix_keeps_only_the_seed() -> None:
+    code = dedent(
+        """\
+        from keras import layers, initializers
+
+        a = layers.Dense(64, activation="tanh",
+                         kernel_initializer=initializers.VarianceScaling(2.0, "fan_in", seed=3))
+        b = layers.Dense(64, activation="relu",
+                         kernel_initializer=initializers.VarianceScaling(1.0, "fan_avg", "uniform"))
+        """
+    )
+    after = fixed(code)
+    assert "initializers.GlorotNormal(seed=3))" in after
+    assert "initializers.HeUniform())" in after
+
+
+def test_name_imported_in_both_arms_of_try_except_grows_both() -> None:
+    code = dedent(
+        """\
+        try:
+            from tensorflow.keras import layers
+            from tensorflow.keras.initializers import GlorotUniform
+        except ImportError:
+            from keras import layers
+            from keras.initializers import GlorotUniform
+
+        hidden = layers.Dense(64, activation="relu", kernel_initializer=GlorotUniform(seed=0))
+        """
+    )
+    after = fixed(code)
+    assert after.count("import GlorotUniform, HeUniform") == 2
+    assert "kernel_initializer=HeUniform(seed=0)" in after
+
+
+def test_import_inside_another_function_is_not_used_by_a_fix() -> None:
+    code = dedent(
+        """\
+        from keras import layers
+        from keras.initializers import GlorotUniform
+
+
+        def make_head():
+            from keras.initializers import HeUniform as HU
+            return layers.Dense(10, kernel_initializer=HU())
+
+
+        hidden = layers.Dense(64, activation="relu", kernel_initializer=GlorotUniform())
+        """
+    )
+    after = fixed(code)
+    assert "kernel_initializer=HeUniform())" in after
+    assert "from keras.initializers import GlorotUniform, HeUniform" in after
+
+
+def test_parameter_shadowing_an_import_is_respected() -> None:
+    code = dedent(
+        """\
+        import torch.nn as nn
+        import torch.nn.functional as F
+        from torch.nn import init
+
+
+        class Net(nn.Module):
+            def __init__(self, init="kaiming"):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+                self.out = nn.Linear(4, 1)
+                self.fc.weight.data.zero_()
+                init.xavier_uniform_(self.out.weight)  # `init` is the string here
+
+            def forward(self, x):
+                return self.out(F.relu(self.fc(x)))
+        """
+    )
+    after = fixed(code)
+    assert 'nn.init.kaiming_uniform_(self.fc.weight.data, nonlinearity="relu")' in after
+    assert [d.code for d in check(code)] == ["KIN001"]
+
+
+def test_fix_that_would_drop_a_comment_is_not_offered() -> None:
+    code = dedent(
+        """\
+        import torch.nn as nn
+
+        fc = nn.Linear(4, 4)
+        net = nn.Sequential(fc, nn.ReLU(), nn.Linear(4, 1))
+        nn.init.xavier_uniform_(fc.weight,  # hidden layer
+                                gain=1.0,  # TODO tune
+                                )
+        """
+    )
+    (finding,) = check(code)
+    assert finding.code == "KIN101"
+    assert finding.fix is None
+    assert fixed(code) == code
+
+
+def test_added_keyword_after_a_trailing_comment_keeps_the_layout() -> None:
+    code = dedent(
+        """\
+        from keras import layers
+
+        hidden = layers.Dense(
+            100,
+            activation="selu"  # self-normalising
+        )
+        """
+    )
+    assert fixed(code) == dedent(
+        """\
+        from keras import layers
+
+        hidden = layers.Dense(
+            100,
+            activation="selu",  # self-normalising
+            kernel_initializer="lecun_normal"
+        )
+        """
+    )
+
+
+def test_initializer_read_through_get_is_reported_without_a_fix() -> None:
+    code = (
+        "from keras import layers, initializers\n"
+        'd = layers.Dense(64, activation="relu", '
+        'kernel_initializer=initializers.get("glorot_uniform"))\n'
+    )
+    (finding,) = check(code)
+    assert (finding.code, finding.fix) == ("KIN101", None)
+
+
+def test_noqa_inside_a_string_does_not_suppress() -> None:
+    code = (
+        "from keras import layers\n"
+        'd = layers.Dense(64, activation="relu", kernel_initializer="glorot_uniform"); '
+        's = "# noqa"\n'
+    )
+    assert [d.code for d in check(code)] == ["KIN101"]
+
+
+def test_zero_gate_mixed_elementwise_is_quiet() -> None:
+    code = dedent(
+        """\
+        import torch
+        import torch.nn as nn
+
+
+        class GatedResidual(nn.Module):
+            def __init__(self, d):
+                super().__init__()
+                self.gate = nn.Linear(d, d)
+                nn.init.zeros_(self.gate.weight)
+
+            def forward(self, x, y):
+                g = torch.sigmoid(self.gate(x))
+                return g * x + (1 - g) * y
+        """
+    )
+    assert check(code) == []
+
+
+def test_selu_with_lecun_written_out_is_quiet_and_wrong_scale_is_not() -> None:
+    template = dedent(
+        """\
+        import math
+        import torch.nn as nn
+
+        fc = nn.Linear(256, 256)
+        net = nn.Sequential(fc, nn.SELU(), nn.Linear(256, 1))
+        nn.init.normal_(fc.weight, std={std})
+        """
+    )
+    assert check(template.format(std="1 / math.sqrt(256)")) == []
+    assert check(template.format(std="0.0625")) == []  # 1/sqrt(256)
+    assert [d.code for d in check(template.format(std="0.2"))] == ["KIN103"]
+
+
+def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_text(
+        "import keras\n"
+        'd = keras.layers.Dense(8, activation="relu", kernel_initializer="glorot_uniform")\n'
+    )
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    result = CliRunner().invoke(main, [str(link), "--fix"])
+    assert result.exit_code == 0
+    assert link.is_symlink()
+    assert '"he_uniform"' in real.read_text()
+
+
+def test_too_deep_to_analyse_is_a_finding_not_a_contradiction(tmp_path: Path) -> None:
+    path = tmp_path / "deep.py"
+    path.write_text("import torch\nx = " + "-" * 5000 + "1\n")
+    result = CliRunner().invoke(main, [str(path), "--output-format", "concise"])
+    assert result.exit_code == 1
+    assert "KIN000" in result.stdout
+    assert "All checks passed!" not in result.stdout
+
+
+def test_read_only_file_under_fix_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ro.py"
+    original = (
+        "import keras\n"
+        'd = keras.layers.Dense(8, activation="relu", kernel_initializer="glorot_uniform")\n'
+    )
+    path.write_text(original)
+    real_access = os.access
+    monkeypatch.setattr(  # root may write anything; simulate the user's read-only file
+        os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode)
+    )
+    result = CliRunner().invoke(main, [str(path), "--fix"])
+    assert result.exit_code == 2
+    assert "cannot write fixes: Permission denied (file is read-only)" in result.stderr
+    assert path.read_text() == original
