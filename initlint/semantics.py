@@ -106,6 +106,13 @@ def keras_init_named(family: InitFamily, distribution: Distribution | None) -> K
     return KERAS_INITS[f"{family.value}_{suffix}"]
 
 
+def constant_family(value: float | None) -> InitFamily:
+    """A constant fill: zeros, another constant, or unknown when it is not a literal."""
+    if value is None:
+        return InitFamily.UNKNOWN
+    return InitFamily.ZEROS if value == 0.0 else InitFamily.CONSTANT
+
+
 # --------------------------------------------------------------------------------------------
 # torch.nn.init (frameworks.md §2.1, §2.2)
 # --------------------------------------------------------------------------------------------

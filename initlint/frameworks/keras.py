@@ -278,21 +278,7 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
     display = source_text(value)
     text = literal_string(value)
     if text is not None:
-        known = semantics.KERAS_INITS.get(text)
-        if known is None:
-            return _unknown(value, context)
-        return Init(
-            name=known.snake,
-            family=known.family,
-            framework=Framework.KERAS,
-            explicit=True,
-            spelling=Spelling.STRING,
-            distribution=known.distribution,
-            value=known.value,
-            display=display,
-            node=value,
-            context=context,
-        )
+        return _identifier(text, Spelling.STRING, value, context)
     func = value.func if isinstance(value, cst.Call) else value
     qualified = imports.qualify(func)
     if qualified is None or not qualified.startswith("keras.initializers."):
@@ -302,21 +288,7 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
         inner = literal_string(value.args[0].value)
         if inner is None:
             return _unknown(value, context)
-        known = semantics.KERAS_INITS.get(inner)
-        if known is None:
-            return _unknown(value, context)
-        return Init(
-            name=known.snake,
-            family=known.family,
-            framework=Framework.KERAS,
-            explicit=True,
-            spelling=Spelling.OPAQUE,  # `get("...")` is reported, not rewritten
-            distribution=known.distribution,
-            value=known.value,
-            display=display,
-            node=value,
-            context=context,
-        )
+        return _identifier(inner, Spelling.OPAQUE, value, context)  # reported, not rewritten
     known = semantics.KERAS_INITS.get(last)
     if known is None:
         return _unknown(value, context)
@@ -334,15 +306,7 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
         for arg in value.args:
             if arg.keyword is not None:
                 params.append((arg.keyword.value, source_text(arg.value)))
-    family = known.family
-    if known.pascal == "Constant":
-        family = (
-            InitFamily.ZEROS
-            if constant == 0.0
-            else InitFamily.CONSTANT
-            if constant is not None
-            else InitFamily.UNKNOWN
-        )
+    family = semantics.constant_family(constant) if known.pascal == "Constant" else known.family
     return Init(
         name=known.snake,
         family=family,
@@ -355,6 +319,28 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
         params=tuple(params),
         display=display,
         node=value,
+        context=context,
+    )
+
+
+def _identifier(text: str, spelling: Spelling, node: cst.BaseExpression, context: object) -> Init:
+    """An initializer named by a string identifier (frameworks.md §1.3)."""
+    known = semantics.KERAS_INITS.get(text)
+    if known is None:
+        return _unknown(node, context)
+    return Init(
+        name=known.snake,
+        family=known.family,
+        framework=Framework.KERAS,
+        explicit=True,
+        spelling=spelling,
+        distribution=known.distribution,
+        value=known.value,
+        variance=_random_variance(known.pascal, None)
+        if known.family is InitFamily.RANDOM
+        else None,
+        display=source_text(node),
+        node=node,
         context=context,
     )
 

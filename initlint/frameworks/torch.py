@@ -247,13 +247,7 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
         value = 1.0
     elif canonical == "constant_":
         value = literal_number(argument(call, 1, "val"))
-        family = (
-            InitFamily.UNKNOWN
-            if value is None
-            else InitFamily.ZEROS
-            if value == 0.0
-            else InitFamily.CONSTANT
-        )
+        family = semantics.constant_family(value)
     elif canonical.startswith("kaiming_"):
         nonlinearity, gain2 = _kaiming_gain2(call)
         mode = literal_string(argument(call, 2, "mode"))
@@ -355,13 +349,7 @@ def method_init(method: str, call: cst.Call, context: object) -> Init:
         value = 0.0
     elif method == "fill_":
         value = literal_number(argument(call, 0, "value"))
-        family = (
-            InitFamily.UNKNOWN
-            if value is None
-            else InitFamily.ZEROS
-            if value == 0.0
-            else InitFamily.CONSTANT
-        )
+        family = semantics.constant_family(value)
     return Init(
         name=method,
         family=family,

@@ -34,6 +34,10 @@ class ReluWithoutHe(Rule):
     1 / fan_in: about half of that, so the signal shrinks by ~2x at every layer and deep
     networks start with vanishing activations and gradients.
 
+    A normalization layer between the kernel and the ReLU (`Dense → BatchNorm → ReLU`) still
+    counts as a ReLU pairing: the norm restores the forward scale, but He stays the matching
+    choice and is what torchvision and Keras applications use there.
+
     Framework defaults are not this rule's business (Keras' implicit `glorot_uniform` and
     PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are the opt-in KIN105's), nor are
     activations without a canonical initializer (GELU, SiLU, ELU).
