@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from initlint.model import Act, ActFamily, Distribution, Framework, InitFamily
+from initlint.model import Act, ActFamily, Distribution, Framework, Init, InitFamily
 
 # --------------------------------------------------------------------------------------------
 # Keras initializers (frameworks.md §1.2, §1.3)
@@ -445,3 +445,42 @@ def recommendation(
 
 def display(target: KerasInit | TorchCall) -> str:
     return target.snake if isinstance(target, KerasInit) else target.display()
+
+
+# --------------------------------------------------------------------------------------------
+# Variance formulas (frameworks.md §5.1; fans as each framework computes them, §5.3)
+# --------------------------------------------------------------------------------------------
+
+
+def variance(init: Init, fan_in: int | None, fan_out: int | None) -> float | None:
+    """Var(w) that ``init`` gives a kernel with these fans; None where it cannot be known.
+
+    Fans are the framework's own (torch's for torch inits, Keras' for Keras ones). Glorot is
+    2/(fan_in+fan_out) (times gain² in torch), He and torch's kaiming gain²/fan (fan_out with
+    ``mode="fan_out"``), LeCun 1/fan_in, torch's Linear/Conv default 1/(3·fan_in), fixed-scale
+    random inits their literal variance, zeros and constants 0, orthogonal gain²/max(fans).
+    """
+    family = init.family
+    if family in (InitFamily.ZEROS, InitFamily.CONSTANT):
+        return 0.0
+    if family is InitFamily.RANDOM:
+        return init.variance
+    if fan_in is None:
+        return None
+    if family is InitFamily.GLOROT or init.name.startswith("xavier_"):
+        if fan_out is None or (init.name.startswith("xavier_") and init.gain2 is None):
+            return None
+        return (init.gain2 or 1.0) * 2.0 / (fan_in + fan_out)
+    if init.framework is Framework.TORCH and init.name.startswith("kaiming_"):
+        mode = dict(init.params).get("mode", "'fan_in'").strip("'\"").lower()
+        fan = fan_out if mode == "fan_out" else fan_in
+        return None if fan is None or init.gain2 is None else init.gain2 / fan
+    if family is InitFamily.HE:
+        return 2.0 / fan_in
+    if family is InitFamily.LECUN:
+        return 1.0 / fan_in
+    if family is InitFamily.TORCH_DEFAULT:
+        return 1.0 / (3.0 * fan_in)
+    if family is InitFamily.ORTHOGONAL and fan_out is not None:
+        return 1.0 / max(fan_in, fan_out)
+    return None
