@@ -37,7 +37,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _unreadable(path: str, message: str) -> FileReport:
+def _unreadable(path: str, absolute: str, message: str) -> FileReport:
     rule = BY_CODE[PARSE_ERROR]
     where = Position(1, 1)
     found = Diagnostic(
@@ -49,7 +49,7 @@ def _unreadable(path: str, message: str) -> FileReport:
         where,
         noqa_row=1,
     )
-    return FileReport(path, [found])
+    return FileReport(path, [found], absolute=absolute)
 
 
 def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResult:
@@ -61,11 +61,12 @@ def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResu
     for path in discover(paths, settings):
         checked += 1
         shown = _display(path)
+        absolute = os.path.abspath(path)
         try:
             source = read(path)
         except SourceError as error:
             if PARSE_ERROR in settings.select:
-                report.files.append(_unreadable(shown, str(error)))
+                report.files.append(_unreadable(shown, absolute, str(error)))
             continue
         try:
             if fix or diff:
@@ -93,19 +94,22 @@ def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResu
             errors.append(f"{shown}: internal error: {type(error).__name__}: {error}")
             continue
         if found:
-            report.files.append(FileReport(shown, found, engine.Lines(text).rows()))
+            report.files.append(FileReport(shown, found, engine.Lines(text).rows(), absolute))
     report.errors = len(errors)
     return RunResult(report, diffs, errors, checked)
 
 
 def _unified(path: str, before: str, after: str) -> str:
+    """A unified diff ``patch`` accepts, with git's marker for a missing final newline."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
     return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in lines
     )
 
 
@@ -199,7 +203,8 @@ def main(
         for chunk in result.diffs:
             stdout.write(chunk)
         fixed = result.report.fixed
-        click.echo(f"Would fix {fixed} error{'' if fixed == 1 else 's'}.", err=True)
+        if fixed:
+            click.echo(f"Would fix {fixed} error{'' if fixed == 1 else 's'}.", err=True)
     else:
         FORMATS[output_format](result.report, stdout)
     for message in result.errors:

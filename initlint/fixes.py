@@ -17,7 +17,7 @@ from initlint.diagnostics import Fix, FixPlan, NodeEdit
 from initlint.frameworks import FileContext
 from initlint.frameworks.common import argument, source_text
 from initlint.frameworks.names import module_of
-from initlint.model import Init, Spelling
+from initlint.model import Distribution, Init, InitFamily, Spelling
 from initlint.semantics import KerasInit, TorchCall
 
 # Named Glorot/He/LeCun classes all take (seed=None) alone: their arguments carry over as is.
@@ -26,13 +26,13 @@ _NAMED_KERAS = frozenset(
 )
 
 
-def replace_init(init: Init, target: KerasInit | TorchCall) -> FixPlan | None:
+def replace_init(init: Init, target: KerasInit | TorchCall | None) -> FixPlan | None:
     """Rewrite ``init`` as ``target`` in the same spelling, or None if it cannot be done.
 
     The title shows the replacement as it will be written.
     """
     context = init.context
-    if init.node is None or not isinstance(context, FileContext):
+    if target is None or init.node is None or not isinstance(context, FileContext):
         return None
     edits: list[NodeEdit] | None
     if isinstance(target, KerasInit):
@@ -63,6 +63,8 @@ def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit
     if init.spelling is Spelling.CLASS and isinstance(node, (cst.Name, cst.Attribute)):
         return _rename(node, _same_case(node, target), context)
     if init.spelling is Spelling.INSTANCE and isinstance(node, cst.Call):
+        if init.name == "variance_scaling":
+            return _variance_scaling(node, target, init, context)
         func = node.func
         if not isinstance(func, (cst.Name, cst.Attribute)):
             return None
@@ -70,8 +72,11 @@ def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit
         if renamed is None:
             return None
         call_edit, *import_edits = renamed
-        args = node.args if init.name in _NAMED_KERAS else _seed_only(node.args)
-        new_call = node.with_changes(func=cst.parse_expression(call_edit.content), args=args)
+        new_call = node.with_changes(func=cst.parse_expression(call_edit.content))
+        if init.name not in _NAMED_KERAS:  # Constant(0.5), RandomNormal(...): keep the seed
+            new_call = new_call.with_changes(
+                args=_seed_only(node.args), whitespace_before_args=cst.SimpleWhitespace("")
+            )
         return [NodeEdit(node, _code(context, new_call)), *import_edits]
     return None
 
@@ -83,7 +88,58 @@ def _same_case(node: cst.Name | cst.Attribute, target: KerasInit) -> str:
 
 def _seed_only(args: Sequence[cst.Arg]) -> list[cst.Arg]:
     kept = [arg for arg in args if arg.keyword is not None and arg.keyword.value == "seed"]
-    return [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in kept]
+    tidy = cst.SimpleWhitespace("")
+    return [
+        arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=tidy) for arg in kept
+    ]
+
+
+_VARIANCE_SCALING = {
+    InitFamily.HE: ("2.0", "fan_in"),
+    InitFamily.GLOROT: ("1.0", "fan_avg"),
+    InitFamily.LECUN: ("1.0", "fan_in"),
+}
+
+
+def _variance_scaling(
+    node: cst.Call, target: KerasInit, init: Init, context: FileContext
+) -> list[NodeEdit] | None:
+    """``VarianceScaling(1.0, "fan_avg", "uniform")`` → ``VarianceScaling(2.0, "fan_in",
+    "uniform")``: the smaller diff, and the distribution and seed stay exactly as written."""
+    if target.family not in _VARIANCE_SCALING:
+        return None
+    scale, mode = _VARIANCE_SCALING[target.family]
+    quote = _quote_in(node)
+    args = _set_argument(list(node.args), 0, "scale", scale)
+    args = _set_argument(args, 1, "mode", f"{quote}{mode}{quote}")
+    normal = (Distribution.NORMAL, Distribution.TRUNCATED_NORMAL)
+    if target.family is InitFamily.LECUN and init.distribution not in normal:
+        args = _set_argument(args, 2, "distribution", f"{quote}truncated_normal{quote}")
+    return [NodeEdit(node, _code(context, node.with_changes(args=args)))]
+
+
+def _set_argument(args: list[cst.Arg], position: int, keyword: str, text: str) -> list[cst.Arg]:
+    """Set a parameter given by keyword or position, or append it as a keyword."""
+    value = cst.parse_expression(text)
+    positional = [i for i, arg in enumerate(args) if arg.keyword is None and not arg.star]
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            args[index] = arg.with_changes(value=value)
+            return args
+    if position < len(positional):
+        args[positional[position]] = args[positional[position]].with_changes(value=value)
+        return args
+    return _append(args, _keyword(keyword, value))
+
+
+def _keyword(keyword: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------- PyTorch
@@ -179,14 +235,7 @@ def _rename(
 
 
 def _add_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
-    arg = cst.Arg(
-        value=value,
-        keyword=cst.Name(keyword),
-        equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-        ),
-    )
-    return call.with_changes(args=_append(list(call.args), arg))
+    return call.with_changes(args=_append(list(call.args), _keyword(keyword, value)))
 
 
 _Item = TypeVar("_Item", cst.Arg, cst.ImportAlias)

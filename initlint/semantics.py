@@ -362,11 +362,12 @@ def is_saturating(act: Act) -> bool:
     return act.family in (ActFamily.SATURATING, ActFamily.SOFTMAX)
 
 
-def relu_slope(act: Act) -> float:
-    """The negative slope of a ReLU-family activation (0 for plain ReLU)."""
-    if act.slope is not None:
+def relu_slope(act: Act) -> float | None:
+    """The negative slope of a ReLU-family activation: 0 for plain ReLU, None when the code
+    passes a slope we cannot read."""
+    if act.name in ("leaky_relu", "prelu"):
         return act.slope
-    return TORCH_PRELU_SLOPE if act.name == "prelu" else 0.0
+    return 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,12 +397,15 @@ class TorchCall:
         return f"{self.function}(w{args})".replace("'", quote)
 
 
-def torch_recommendation(act: Act, distribution: Distribution | None) -> TorchCall:
-    """The ``torch.nn.init`` call for an activation, in the given distribution."""
+def torch_recommendation(act: Act, distribution: Distribution | None) -> TorchCall | None:
+    """The ``torch.nn.init`` call for an activation, in the given distribution; None when
+    its gain depends on a slope we cannot read."""
     dist = "uniform" if distribution in (None, Distribution.UNIFORM) else "normal"
     family = recommended_family(act)
     if family is InitFamily.HE:
         slope = relu_slope(act)
+        if slope is None:
+            return None
         if slope:
             return TorchCall(
                 f"kaiming_{dist}_", (("a", _num(slope)), ("nonlinearity", "'leaky_relu'"))
@@ -419,12 +423,12 @@ def _num(value: float) -> str:
 
 def replacement(
     framework: Framework, family: InitFamily, act: Act, distribution: Distribution | None
-) -> KerasInit | TorchCall:
+) -> KerasInit | TorchCall | None:
     """The initializer of ``family`` to write in ``framework``, keeping the distribution.
 
     ``family`` is HE, GLOROT or LECUN; LeCun is always LeCun *normal* (what SELU needs).
     """
-    if framework is Framework.KERAS:
+    if framework is Framework.KERAS:  # Keras He has no slope parameter: He either way
         if family is InitFamily.LECUN:
             return KERAS_INITS["lecun_normal"]
         return keras_init_named(family, distribution)
@@ -438,13 +442,29 @@ def replacement(
 
 def recommendation(
     framework: Framework, act: Act, distribution: Distribution | None
-) -> KerasInit | TorchCall:
+) -> KerasInit | TorchCall | None:
     """What a layer feeding ``act`` should be initialised with, in ``framework``."""
     return replacement(framework, recommended_family(act), act, distribution)
 
 
 def display(target: KerasInit | TorchCall) -> str:
     return target.snake if isinstance(target, KerasInit) else target.display()
+
+
+FAMILY_NAMES = {
+    InitFamily.GLOROT: "Glorot",
+    InitFamily.HE: "He",
+    InitFamily.LECUN: "LeCun",
+}
+
+
+def describe_act(act: Act) -> str:
+    """``F.leaky_relu`` (negative slope 0.2): the slope matters to the gain."""
+    shown = f"`{act.display}`"
+    if act.name in ("leaky_relu", "prelu"):
+        slope = "unknown" if act.slope is None else f"{act.slope:g}"
+        shown += f" (negative slope {slope})"
+    return shown
 
 
 # --------------------------------------------------------------------------------------------

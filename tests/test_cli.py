@@ -96,8 +96,8 @@ def test_diff_prints_and_writes_nothing(examples: Path) -> None:
     assert "+        nn.init.kaiming_uniform_(self.conv1.weight" in out
     assert "Would fix 2 errors." in err
     assert before == {p.name: p.read_bytes() for p in examples.iterdir()}
-    code, out, _ = invoke(examples / "correct_mnist.py", "--diff")
-    assert (code, out) == (0, "")
+    code, out, err = invoke(examples / "correct_mnist.py", "--diff")
+    assert (code, out, err) == (0, "", "")
 
 
 def test_fix_keeps_file_mode(write) -> None:  # type: ignore[no-untyped-def]
@@ -131,6 +131,7 @@ def test_json_format(write) -> None:  # type: ignore[no-untyped-def]
     column = BAD_KERAS.splitlines()[3].index('"glorot_uniform"') + 1
     assert first["location"] == {"row": 4, "column": column}
     assert first["end_location"] == {"row": 4, "column": column + len('"glorot_uniform"')}
+    assert first["filename"] == str(path.resolve())  # absolute, as ruff writes it
     assert first["name"] == "relu-without-he"
     assert first["severity"] == "error"
     assert first["fix"]["applicability"] == "safe"

@@ -65,20 +65,70 @@ def test_module_chosen_by_a_branch_is_unknown() -> None:
     assert check(code) == []
 
 
-def test_variance_scaling_fix_keeps_only_the_seed() -> None:
+def test_variance_scaling_is_rewritten_in_place_keeping_distribution_and_seed() -> None:
     code = dedent(
         """\
         from keras import layers, initializers
 
         a = layers.Dense(64, activation="tanh",
                          kernel_initializer=initializers.VarianceScaling(2.0, "fan_in", seed=3))
-        b = layers.Dense(64, activation="relu",
+        b = layers.Dense(64, activation="relu", kernel_initializer=initializers.VarianceScaling(
+            scale=1.0, mode="fan_avg", distribution="untruncated_normal"))
+        c = layers.Dense(64, activation="selu",
                          kernel_initializer=initializers.VarianceScaling(1.0, "fan_avg", "uniform"))
         """
     )
     after = fixed(code)
-    assert "initializers.GlorotNormal(seed=3))" in after
-    assert "initializers.HeUniform())" in after
+    assert 'initializers.VarianceScaling(1.0, "fan_avg", seed=3))' in after
+    assert 'scale=2.0, mode="fan_in", distribution="untruncated_normal"))' in after
+    assert 'initializers.VarianceScaling(1.0, "fan_in", "truncated_normal"))' in after
+    assert check(after) == []
+
+
+def test_multi_line_constant_becomes_a_tidy_named_call() -> None:
+    code = dedent(
+        """\
+        from keras import Sequential, layers, initializers
+
+        model = Sequential([
+            layers.Dense(64, activation="relu", kernel_initializer=initializers.Constant(
+                value=0.1, )),
+            layers.Dense(1),
+        ])
+        """
+    )
+    assert "kernel_initializer=initializers.HeUniform())," in fixed(code)
+
+
+def test_unreadable_leaky_slope_is_reported_without_a_guessed_gain() -> None:
+    code = dedent(
+        """\
+        import torch.nn as nn
+
+        LEAK = 0.2
+        fc = nn.Linear(64, 64)
+        net = nn.Sequential(fc, nn.LeakyReLU(LEAK), nn.Linear(64, 1))
+        nn.init.xavier_uniform_(fc.weight)
+        """
+    )
+    (finding,) = check(code)
+    assert finding.code == "KIN101"
+    assert "(negative slope unknown)" in finding.message
+    assert finding.fix is None
+    literal = code.replace("nn.LeakyReLU(LEAK)", "nn.LeakyReLU(0.2)")
+    assert 'kaiming_uniform_(fc.weight, a=0.2, nonlinearity="leaky_relu")' in fixed(literal)
+
+
+def test_diff_of_a_file_without_final_newline_applies_with_patch(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text(
+        "import torch.nn as nn\nfc = nn.Linear(4, 4)\nnet = nn.Sequential(fc, nn.ReLU(), "
+        "nn.Linear(4, 1))\nnn.init.xavier_uniform_(fc.weight)"
+    )
+    result = CliRunner().invoke(main, [str(path), "--diff"])
+    assert result.exit_code == 1
+    assert result.stdout.count("\\ No newline at end of file\n") == 2
+    assert result.stdout.endswith("\\ No newline at end of file\n")
 
 
 def test_name_imported_in_both_arms_of_try_except_grows_both() -> None:

@@ -49,6 +49,12 @@ def literal_number(node: cst.BaseExpression | None) -> float | None:
     return None
 
 
+def literal_or(node: cst.BaseExpression | None, default: float) -> float | None:
+    """An argument's literal value, ``default`` when it is absent, None when it is an
+    expression we cannot evaluate (never the default then: that would be a guess)."""
+    return default if node is None else literal_number(node)
+
+
 def literal_int(node: cst.BaseExpression | None) -> int | None:
     if isinstance(node, cst.Integer):
         value = node.evaluated_value

@@ -11,6 +11,7 @@ from initlint.frameworks.common import (
     argument,
     literal_int,
     literal_number,
+    literal_or,
     literal_string,
     source_text,
 )
@@ -151,10 +152,8 @@ def function_act(qualified_name: str, call: cst.Call | None) -> Act:
     if name == "leaky_relu":
         given = None
         if call is not None:
-            given = literal_number(argument(call, 1, "negative_slope")) or literal_number(
-                argument(call, 1, "alpha")
-            )
-        slope = semantics.KERAS_LEAKY_FUNCTION_SLOPE if given is None else given
+            given = argument(call, 1, "negative_slope") or argument(call, None, "alpha")
+        slope = literal_or(given, semantics.KERAS_LEAKY_FUNCTION_SLOPE)
     return semantics.make_act(name, qualified_name.rsplit(".", 1)[-1], slope)
 
 
@@ -189,14 +188,12 @@ def _activation_layer(type_name: str, call: cst.Call) -> Act:
     name = semantics.KERAS_ACT_LAYERS[type_name]
     slope: float | None = None
     if type_name == "LeakyReLU":
-        given = literal_number(argument(call, 0, "negative_slope")) or literal_number(
-            argument(call, None, "alpha")
-        )
-        slope = semantics.KERAS_LEAKY_LAYER_SLOPE if given is None else given
+        given = argument(call, 0, "negative_slope") or argument(call, None, "alpha")
+        slope = literal_or(given, semantics.KERAS_LEAKY_LAYER_SLOPE)
     elif type_name == "ReLU":
-        given = literal_number(argument(call, 1, "negative_slope"))
-        if given:
-            name, slope = "leaky_relu", given
+        given = argument(call, 1, "negative_slope")
+        if given is not None:
+            name, slope = "leaky_relu", literal_number(given)
     elif type_name == "PReLU":
         slope = 0.0  # Keras PReLU starts as plain ReLU (alpha_initializer zeros, §6.16)
     return semantics.make_act(name, f"{type_name}()", slope)

@@ -13,6 +13,7 @@ from initlint.frameworks.common import (
     argument,
     literal_int,
     literal_number,
+    literal_or,
     literal_string,
     source_text,
 )
@@ -168,12 +169,16 @@ def module_act(type_name: str, call: cst.Call) -> Act:
     name = semantics.TORCH_ACT_MODULES[type_name]
     slope: float | None = None
     if type_name == "LeakyReLU":
-        given = literal_number(argument(call, 0, "negative_slope"))
-        slope = semantics.TORCH_LEAKY_SLOPE if given is None else given
+        slope = literal_or(argument(call, 0, "negative_slope"), semantics.TORCH_LEAKY_SLOPE)
     elif type_name == "PReLU":
-        given = literal_number(argument(call, 1, "init"))
-        slope = semantics.TORCH_PRELU_SLOPE if given is None else given
-    return semantics.make_act(name, f"nn.{type_name}()", slope)
+        slope = literal_or(argument(call, 1, "init"), semantics.TORCH_PRELU_SLOPE)
+    return semantics.make_act(name, _short(call), slope)
+
+
+def _short(call: cst.Call) -> str:
+    """``nn.LeakyReLU(0.2)`` as written, or ``nn.LeakyReLU(...)`` when long."""
+    text = " ".join(source_text(call).split())
+    return text if len(text) <= 40 else f"{source_text(call.func)}(...)"
 
 
 def function_act(function: str, call: cst.Call | None, display: str) -> Act:
@@ -182,8 +187,8 @@ def function_act(function: str, call: cst.Call | None, display: str) -> Act:
     name = semantics.TORCH_ACT_FUNCTIONS.get(function, "unknown")
     slope: float | None = None
     if name == "leaky_relu":
-        given = literal_number(argument(call, 1, "negative_slope")) if call is not None else None
-        slope = semantics.TORCH_LEAKY_SLOPE if given is None else given
+        given = argument(call, 1, "negative_slope") if call is not None else None
+        slope = literal_or(given, semantics.TORCH_LEAKY_SLOPE)
     return semantics.make_act(name, display, slope)
 
 
@@ -282,28 +287,23 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
     )
 
 
-def _literal_or(node: cst.BaseExpression | None, default: float) -> float | None:
-    """A literal argument, its default when absent, or None when it is an expression."""
-    return default if node is None else literal_number(node)
-
-
 def random_variance(method: str, call: cst.Call, offset: int) -> float | None:
     """Var(w) of ``normal_``/``uniform_``/``trunc_normal_`` from literal arguments (§2.1, §2.5).
 
     ``offset`` is 1 for ``nn.init.f(tensor, ...)`` and 0 for ``tensor.f(...)``.
     """
     if method in ("normal_", "sparse_"):
-        std = _literal_or(argument(call, offset + 1, "std"), 0.01 if method == "sparse_" else 1.0)
+        std = literal_or(argument(call, offset + 1, "std"), 0.01 if method == "sparse_" else 1.0)
         return None if std is None else std * std
     if method == "uniform_":
-        low = _literal_or(argument(call, offset, "a" if offset else "from"), 0.0)
-        high = _literal_or(argument(call, offset + 1, "b" if offset else "to"), 1.0)
+        low = literal_or(argument(call, offset, "a" if offset else "from"), 0.0)
+        high = literal_or(argument(call, offset + 1, "b" if offset else "to"), 1.0)
         return None if low is None or high is None else (high - low) ** 2 / 12.0
     if method == "trunc_normal_":  # cut at absolute a, b: untruncated beyond 3 std
-        mean = _literal_or(argument(call, 1, "mean"), 0.0)
-        std = _literal_or(argument(call, 2, "std"), 1.0)
-        low = _literal_or(argument(call, 3, "a"), -2.0)
-        high = _literal_or(argument(call, 4, "b"), 2.0)
+        mean = literal_or(argument(call, 1, "mean"), 0.0)
+        std = literal_or(argument(call, 2, "std"), 1.0)
+        low = literal_or(argument(call, 3, "a"), -2.0)
+        high = literal_or(argument(call, 4, "b"), 2.0)
         if mean is None or std is None or low is None or high is None:
             return None
         return std * std if min(mean - low, high - mean) >= 3 * std else None

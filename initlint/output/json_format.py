@@ -46,6 +46,8 @@ def as_dict(path: str, diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    items = [as_dict(file.path, diagnostic) for file, diagnostic in report.diagnostics]
+    items = [
+        as_dict(file.absolute or file.path, diagnostic) for file, diagnostic in report.diagnostics
+    ]
     stream.write(json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False))
     stream.write("\n")

@@ -12,6 +12,7 @@ class FileReport:
     path: str  # as shown to the user
     diagnostics: list[Diagnostic]
     lines: list[str] = field(default_factory=list)  # the source, for code frames
+    absolute: str = ""  # for machine formats, as ruff writes them
 
 
 @dataclass

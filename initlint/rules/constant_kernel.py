@@ -40,10 +40,11 @@ class ConstantKernel(Rule):
     `nn.init.constant_(w, c)`, `w.data.fill_(c)`.
 
     ## Why is this bad?
-    A constant kernel gives every unit of the layer the same weights, so they compute the same
-    function and get the same gradient: symmetry is never broken and the layer's width is
-    wasted. The scale is wrong too: a kernel of ones sums its inputs, so activations grow with
-    the layer's fan-in.
+    A constant kernel gives every unit of the layer the same weights, so every unit computes
+    the same value: the layer's width is wasted at the start, and only differences in the
+    gradients coming back from the next layer can pull the units apart (with a constant next
+    layer, they never separate). The scale is wrong too: a kernel of ones sums its inputs,
+    so activations grow with the layer's fan-in.
 
     Constant initialisation of biases and of normalization weights (gamma = 1) is standard
     and is not a kernel; constant output heads stay quiet, as zero ones do.
@@ -159,7 +160,7 @@ class ConstantKernel(Rule):
             value = "" if init.value is None else f" ({init.value:g})"
             yield self.report(
                 layer.init_node,
-                f"`{layer.display}` has a constant kernel{value}: its units start "
-                "identical and learn identically",
+                f"`{layer.display}` is a hidden layer with a constant kernel{value}: all "
+                "its units compute the same value",
                 fix=replace_init(init, target),
             )

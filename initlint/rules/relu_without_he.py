@@ -142,10 +142,10 @@ class ReluWithoutHe(Rule):
             if not semantics.is_relu_family(act):
                 continue
             target = semantics.replacement(init.framework, InitFamily.HE, act, init.distribution)
+            family = semantics.FAMILY_NAMES[init.family]
             yield self.report(
                 layer.init_node,
-                f"`{layer.display}` feeds `{act.display}` but its kernel is "
-                f"{init.family.value.title()} (`{init.name}`): ReLU-family activations need "
-                "He init",
+                f"`{layer.display}` feeds {semantics.describe_act(act)} but its kernel is "
+                f"{family} (`{init.name}`): ReLU-family activations need He init",
                 fix=replace_init(init, target),
             )

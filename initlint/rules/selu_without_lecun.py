@@ -8,7 +8,7 @@ from textwrap import dedent
 from initlint import semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
-from initlint.model import ActFamily, Distribution, Init, InitFamily, Model
+from initlint.model import ActFamily, Distribution, Framework, Init, InitFamily, Model, Spelling
 from initlint.rules._base import Example, Rule
 
 _LECUN_NORMAL = (Distribution.NORMAL, Distribution.TRUNCATED_NORMAL)
@@ -169,9 +169,12 @@ class SeluWithoutLecun(Rule):
                 continue
             target = semantics.replacement(init.framework, InitFamily.LECUN, act, None)
             kind = "" if init.explicit else " (framework default)"
+            add = ""
+            if target and init.spelling is Spelling.DEFAULT and init.framework is Framework.TORCH:
+                add = f"; initialise its weight with `{semantics.display(target)}`"
             yield self.report(
                 layer.init_node,
                 f"`{layer.display}` feeds `selu` but its kernel is `{init.name}`{kind}: SELU "
-                "self-normalises only with LeCun normal",
+                f"self-normalises only with LeCun normal{add}",
                 fix=replace_init(init, target),
             )

@@ -38,9 +38,12 @@ class ZerosKernel(Rule):
     zeros: `kernel_initializer="zeros"`, `Zeros()`, `nn.init.zeros_(w)`, `w.data.zero_()`.
 
     ## Why is this bad?
-    Every unit of a zero-initialised layer computes the same output and receives the same
-    gradient, so the units never become different: the layer behaves like one unit. Under
-    ReLU it is worse: a zero pre-activation has zero gradient and the layer never learns.
+    A zero kernel makes the layer's output independent of its input and blocks
+    backpropagation through it: the gradient reaching every earlier layer is Wᵀδ = 0, so
+    they get no learning signal until this kernel has moved. Under ReLU with a zero bias
+    (the Keras default) every pre-activation is exactly 0, where ReLU's gradient is 0: the
+    layer never learns at all. And when the next layer's kernel is zero or constant too,
+    every unit receives the same update and the units stay identical forever.
 
     Zero kernels are deliberate, and stay quiet, on output heads and final projections, on
     residual and adapter branches (LoRA's B, ReZero, adaLN-Zero, ControlNet zero-convs), and
@@ -145,7 +148,7 @@ class ZerosKernel(Rule):
             target = semantics.recommendation(init.framework, layer.act, init.distribution)
             yield self.report(
                 layer.init_node,
-                f"`{layer.display}` has an all-zeros kernel: its units start "
-                "identical and learn identically",
+                f"`{layer.display}` is a hidden layer with an all-zeros kernel: its output "
+                "ignores its input and no gradient reaches the layers before it",
                 fix=replace_init(init, target),
             )
