@@ -365,7 +365,7 @@ def is_saturating(act: Act) -> bool:
 def relu_slope(act: Act) -> float | None:
     """The negative slope of a ReLU-family activation: 0 for plain ReLU, None when the code
     passes a slope we cannot read."""
-    if act.name in ("leaky_relu", "prelu"):
+    if act.name in ("leaky_relu", "prelu") or " or " in act.name:  # " or ": several paths
         return act.slope
     return 0.0
 
@@ -461,7 +461,7 @@ FAMILY_NAMES = {
 def describe_act(act: Act) -> str:
     """``F.leaky_relu`` (negative slope 0.2): the slope matters to the gain."""
     shown = f"`{act.display}`"
-    if act.name in ("leaky_relu", "prelu"):
+    if "leaky_relu" in act.name or "prelu" in act.name:
         slope = "unknown" if act.slope is None else f"{act.slope:g}"
         shown += f" (negative slope {slope})"
     return shown

@@ -332,3 +332,38 @@ def test_read_only_file_under_fix_is_an_error(
     assert result.exit_code == 2
     assert "cannot write fixes: Permission denied (file is read-only)" in result.stderr
     assert path.read_text() == original
+
+
+def test_branches_agreeing_on_a_family_keep_the_family() -> None:
+    code = dedent(
+        """\
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Head(nn.Module):
+            def __init__(self, bounded):
+                super().__init__()
+                self.bounded = bounded
+                self.proj = nn.Linear(16, 16)
+                self.gate = nn.Linear(16, 16)
+                nn.init.kaiming_uniform_(self.proj.weight, nonlinearity="relu")
+                nn.init.xavier_uniform_(self.gate.weight)
+
+            def forward(self, x):
+                if self.bounded:
+                    y = torch.tanh(self.proj(x))
+                    g = F.relu(self.gate(x))
+                else:
+                    y = torch.sigmoid(self.proj(x))
+                    g = F.leaky_relu(self.gate(x), 0.1)
+                return y * g
+        """
+    )
+    proj, gate = check(code)
+    assert (proj.code, gate.code) == ("KIN102", "KIN101")
+    assert "feeds `sigmoid or tanh`" in proj.message
+    assert proj.fix is not None  # Glorot for tanh or sigmoid alike
+    assert "feeds `leaky_relu or relu` (negative slope unknown)" in gate.message
+    assert gate.fix is None  # the slope differs by branch: no single gain to write

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from initlint import semantics
 from initlint.frameworks.flow import LayerObj, Walker
 from initlint.frameworks.names import Imports, collect_top_level_imports
-from initlint.model import UNKNOWN_ACT, Act, Layer, Model, Role
+from initlint.model import UNKNOWN_ACT, Act, ActFamily, Layer, Model, Role
 
 # A file that names none of these cannot define a model we read (torchfix's prefilter).
 _FRAMEWORK_WORDS = re.compile(r"\b(?:torch|keras|tensorflow|tf_keras)\b")
@@ -68,7 +69,12 @@ def _layer(obj: LayerObj) -> Layer:
 
 
 def _resolve_act(obj: LayerObj) -> Act:
-    """One activation seen everywhere the layer is used, or unknown: never a guess."""
+    """The activation seen on every path the layer's output takes, or unknown: never a guess.
+
+    Different activations of one family (tanh on one branch, sigmoid on the other) resolve
+    to that family, since every family-level verdict holds on each path; anything else
+    (relu here, linear there; an unknown call) is unknown.
+    """
     if obj.kind.name == "ACTIVATION" and obj.inline_act is not None:
         return obj.inline_act
     seen: dict[tuple[str, float | None], Act] = {}
@@ -76,6 +82,17 @@ def _resolve_act(obj: LayerObj) -> Act:
         seen.setdefault((act.name, act.slope), act)
     if not seen and obj.inline_act is not None:
         return obj.inline_act
-    if len(seen) == 1:
-        return next(iter(seen.values()))
-    return UNKNOWN_ACT
+    acts = list(seen.values())
+    if len(acts) == 1:
+        return acts[0]
+    families = {act.family for act in acts}
+    if len(families) != 1 or families & {ActFamily.UNKNOWN, ActFamily.LINEAR}:
+        return UNKNOWN_ACT
+    names = sorted({act.name for act in acts})
+    slopes = {semantics.relu_slope(act) for act in acts}
+    return Act(
+        name=" or ".join(names),
+        family=acts[0].family,
+        slope=slopes.pop() if len(slopes) == 1 else None,
+        display=" or ".join(sorted({act.display for act in acts})),
+    )
