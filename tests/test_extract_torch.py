@@ -161,3 +161,24 @@ def test_init_call_spellings_and_gains() -> None:
 
 def test_files_without_framework_imports_have_no_models() -> None:
     assert models("class Linear:\n    pass\n\nfc = Linear()\n") == []
+
+
+def test_reading_shape_or_size_keeps_the_pairing() -> None:
+    code = """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(8, 8)
+                self.out = nn.Linear(8, 2)
+
+            def forward(self, x):
+                h = self.fc(x)
+                batch, width = h.shape[0], h.size(1)
+                h = F.relu(h).view(batch, width)
+                y = self.out(h)
+                return y.sum(dim=1)
+    """
+    assert [row[3:] for row in summary(code)["M"]] == [("relu", "hidden"), ("unknown", "unknown")]

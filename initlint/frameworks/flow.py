@@ -369,7 +369,9 @@ class Walker:
             if self._is_self_attr(node, scope):
                 assert scope.attrs is not None
                 return scope.attrs.get(node.attr.value)
-            self._walk_expr(node.value, scope)
+            base = self._eval(node.value, scope)
+            if not isinstance(base, Flow):  # reading `x.shape` does not use the values
+                self._consume(base)
             return None
         if isinstance(node, cst.Call):
             return self._call(node, scope)
@@ -457,6 +459,12 @@ class Walker:
                     act = torch.function_act(method, None, f".{method}()")
                     return self._activate(receiver, act)
                 self._consume(receiver)
+                return None
+            if not self._is_self_attr(func, scope):
+                receiver = self._eval(func.value, scope)
+                if method not in torch.INSPECTION_METHODS:  # an op we do not know
+                    self._consume(receiver)
+                self._walk_args(node, scope)
                 return None
         callee = self._eval(func, scope)
         if isinstance(callee, (LayerObj, SeqObj)):

@@ -142,6 +142,12 @@ PASSTHROUGH_METHODS = frozenset(
 )
 
 
+# Tensor methods that read metadata: calling them does not use the values.
+INSPECTION_METHODS = frozenset(
+    ("size", "dim", "numel", "ndimension", "get_device", "is_contiguous")
+)
+
+
 def recognize(qualified: str) -> Recognized | None:
     """What a canonical ``torch.*`` name is, if we read it."""
     prefix, _, last = qualified.rpartition(".")
