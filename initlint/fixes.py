@@ -58,7 +58,8 @@ def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit
         name = target.pascal if isinstance(old, str) and old[:1].isupper() else target.snake
         return [NodeEdit(node, f"{node.prefix}{node.quote}{name}{node.quote}")]
     if init.spelling is Spelling.DEFAULT and isinstance(node, cst.Call):
-        value = cst.SimpleString(f'"{target.snake}"')
+        quote = _quote_in(node)
+        value = cst.SimpleString(f"{quote}{target.snake}{quote}")
         return [NodeEdit(node, _code(context, _add_keyword(node, "kernel_initializer", value)))]
     if init.spelling is Spelling.CLASS and isinstance(node, (cst.Name, cst.Attribute)):
         return _rename(node, _same_case(node, target), context)

@@ -142,3 +142,20 @@ def test_functional_inline_activation_and_model_outputs() -> None:
         ("tanh", "hidden"),
         ("linear", "output"),
     ]
+
+
+def test_star_kwargs_may_carry_the_initializer_and_activation() -> None:
+    code = """
+        from keras import layers
+
+        common = {"kernel_initializer": "lecun_normal", "activation": "selu"}
+        a = layers.Dense(64, activation="selu", **common)
+        b = layers.Dense(64, **common)
+        c = layers.Dense(64, "relu", True, "glorot_uniform")
+    """
+    rows = summary(code)["<module>"]
+    assert [(r[1], r[3]) for r in rows] == [
+        ("unknown", "selu"),
+        ("unknown", "unknown"),
+        ("glorot_uniform", "relu"),
+    ]

@@ -86,6 +86,11 @@ def argument(
     return None
 
 
+def has_star_args(call: cst.Call) -> bool:
+    """``f(*args)`` or ``f(**kwargs)``: any parameter may be passed that way."""
+    return any(arg.star for arg in call.args)
+
+
 def source_text(node: cst.CSTNode) -> str:
     """The code of a node on its own (whitespace inside it kept)."""
     return _EMPTY.code_for_node(node)

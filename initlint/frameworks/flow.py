@@ -580,7 +580,7 @@ class Walker:
             layer.label = keras.label(recognized.name, node)
             layer.inline_act = keras.layer_act(recognized.name, node, scope.imports)
             if layer.kind.has_kernel:
-                layer.init = keras.kernel_init(node, scope.imports, scope.context)
+                layer.init = keras.kernel_init(recognized.name, node, scope.imports, scope.context)
             layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
         else:
             if layer.kind is LayerKind.ACTIVATION:

@@ -9,6 +9,7 @@ from initlint.frameworks.common import (
     Recognized,
     What,
     argument,
+    has_star_args,
     literal_int,
     literal_number,
     literal_or,
@@ -170,7 +171,7 @@ def layer_act(type_name: str, call: cst.Call, imports: Imports) -> Act | None:
         return _activation_layer(type_name, call)
     value = argument(call, 1 if type_name == "Dense" else None, "activation")
     if value is None:
-        return None
+        return UNKNOWN_ACT if has_star_args(call) else None  # **kwargs may carry it
     return activation_value(value, imports)
 
 
@@ -247,11 +248,13 @@ def default_init(node: cst.Call | None = None, context: object = None) -> Init:
     )
 
 
-def kernel_init(call: cst.Call, imports: Imports, context: object) -> Init:
+def kernel_init(type_name: str, call: cst.Call, imports: Imports, context: object) -> Init:
     """The kernel initializer of a Keras layer call, or the default."""
-    value = argument(call, None, "kernel_initializer")
+    value = argument(call, 3 if type_name == "Dense" else None, "kernel_initializer")
     if value is None:
         value = argument(call, None, "init")  # Keras 1 spelling
+    if value is None and has_star_args(call):  # `**config` may carry one: never guess
+        return _unknown(call, context)
     if value is None or (isinstance(value, cst.Name) and value.value == "None"):
         return default_init(call, context)  # None falls back to glorot_uniform (§6.13)
     return initializer_value(value, imports, context)
