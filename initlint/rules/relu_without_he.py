@@ -39,8 +39,8 @@ class ReluWithoutHe(Rule):
     choice and is what torchvision and Keras applications use there.
 
     Framework defaults are not this rule's business (Keras' implicit `glorot_uniform` and
-    PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are the opt-in KIN105's), nor are
-    activations without a canonical initializer (GELU, SiLU, ELU).
+    PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are left to a planned opt-in rule,
+    KIN105), nor are activations without a canonical initializer (GELU, SiLU, ELU).
 
     ## Example
     ```python
@@ -60,7 +60,9 @@ class ReluWithoutHe(Rule):
     Safe: the fix keeps the distribution (uniform or normal), the spelling (string, class or
     instance, `nn.init` function) and the arguments such as `seed`; it changes only the scale.
     For leaky ReLU in PyTorch it passes the slope: `kaiming_*_(w, a=slope,
-    nonlinearity="leaky_relu")`.
+    nonlinearity="leaky_relu")`; when the slope is not a literal (`nn.LeakyReLU(cfg.slope)`)
+    no fix is offered rather than a guessed gain. `VarianceScaling` is rewritten in place
+    (`scale=2.0, mode="fan_in"`), keeping its distribution and seed.
 
     ## References
     - [He et al. 2015, *Delving Deep into Rectifiers*](https://arxiv.org/abs/1502.01852)
@@ -84,7 +86,7 @@ class ReluWithoutHe(Rule):
                 """\
                 from keras import layers
 
-                # no explicit initializer: the Keras default is KIN105's (opt-in) business
+                # no explicit initializer: the Keras default is not this rule's business
                 hidden = layers.Dense(64, activation="relu")
                 """
             )
