@@ -54,7 +54,7 @@ def _unreadable(path: str, absolute: str, message: str) -> FileReport:
 
 def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResult:
     """Check (and fix) every discovered file; never raises for a file's content."""
-    report = Report(fix_mode=fix or diff, unsafe_fixes=settings.unsafe_fixes)
+    report = Report(fix_threshold=settings.fix_threshold)
     diffs: list[str] = []
     errors: list[str] = []
     checked = 0

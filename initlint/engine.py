@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint import fixes
-from initlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Violation
+from initlint.diagnostics import Diagnostic, Edit, Fix, Position, Violation
 from initlint.frameworks import extract, mentions_framework
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
@@ -88,6 +88,11 @@ def check(text: str, settings: Settings) -> list[Diagnostic]:
     except RecursionError:
         found = _parse_diagnostic("Cannot parse: too deeply nested", 1, 1)
         return [found] if PARSE_ERROR in settings.select else []
+    return _analyse(text, module, settings)
+
+
+def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnostic]:
+    """Findings for a parsed module (``text`` is its source)."""
     rules = _rules(settings)
     try:
         violations = [
@@ -116,7 +121,7 @@ def _place(
     placed = []
     for violation in violations:
         where = positions.get(violation.node)
-        if where is None:
+        if where is None:  # a node outside the tree: a bug in a rule, never shown half-placed
             continue
         start = Position(where.start.line, where.start.column + 1)
         end = Position(where.end.line, where.end.column + 1)
@@ -158,20 +163,16 @@ def _place(
     return placed
 
 
-def threshold(settings: Settings) -> Applicability:
-    return Applicability.UNSAFE if settings.unsafe_fixes else Applicability.SAFE
-
-
 def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:
     """Apply fixes until none applies; returns the text, the count fixed, what remains.
 
-    Every pass re-parses its result before accepting it; a pass whose output does not parse
-    raises FixError and nothing of it is kept.
+    Every pass re-parses its result before accepting it (and that parse feeds the next
+    pass); a pass whose output does not parse raises FixError and nothing of it is kept.
     """
     fixed = 0
-    limit = threshold(settings)
+    limit = settings.fix_threshold
+    diagnostics = check(text, settings)
     for _ in range(MAX_FIX_PASSES):
-        diagnostics = check(text, settings)
         applicable = [
             d.fix for d in diagnostics if d.fix is not None and d.fix.applicability >= limit
         ]
@@ -181,10 +182,11 @@ def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:
         if new_text == text:
             return text, fixed, diagnostics
         try:
-            cst.parse_module(new_text)
+            module = cst.parse_module(new_text)
         except (cst.ParserSyntaxError, RecursionError) as error:
             raise FixError(
                 f"a fix produced code that does not parse ({error}); nothing written"
             ) from None
         text, fixed = new_text, fixed + count
+        diagnostics = _analyse(text, module, settings)
     raise FixError(f"fixes did not converge after {MAX_FIX_PASSES} passes; nothing written")

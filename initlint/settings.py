@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from initlint.diagnostics import Applicability
 from initlint.rules import ALL_RULES, BY_NAME
 
 PARSE_ERROR = "KIN000"
@@ -44,6 +45,11 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     force_exclude: bool = False
     respect_gitignore: bool = True
+
+    @property
+    def fix_threshold(self) -> Applicability:
+        """The least applicability ``--fix`` applies: unsafe fixes only on request."""
+        return Applicability.UNSAFE if self.unsafe_fixes else Applicability.SAFE
 
 
 def expand(selector: str) -> set[str]:

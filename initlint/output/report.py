@@ -19,8 +19,7 @@ class FileReport:
 class Report:
     files: list[FileReport] = field(default_factory=list)
     fixed: int = 0
-    fix_mode: bool = False
-    unsafe_fixes: bool = False
+    fix_threshold: Applicability = Applicability.SAFE
     errors: int = 0  # files that could not be checked (reported on stderr)
 
     @property
@@ -29,10 +28,7 @@ class Report:
 
     def fixable(self, diagnostic: Diagnostic) -> bool:
         """Would ``--fix`` (with the current ``--unsafe-fixes``) apply this one?"""
-        if diagnostic.fix is None:
-            return False
-        limit = Applicability.UNSAFE if self.unsafe_fixes else Applicability.SAFE
-        return diagnostic.fix.applicability >= limit
+        return diagnostic.fix is not None and diagnostic.fix.applicability >= self.fix_threshold
 
     def summary(self) -> list[str]:
         """Ruff's closing lines: the count, then what ``--fix``/``--unsafe-fixes`` would do."""
