@@ -2,115 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from initlint import __version__, docs, engine
-from initlint.diagnostics import Diagnostic, Position
-from initlint.discovery import DiscoveryError, discover
+from initlint import __version__, docs
+from initlint.discovery import DiscoveryError
 from initlint.output import FORMATS
-from initlint.output.report import FileReport, Report
 from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
-from initlint.settings import PARSE_ERROR, Settings, SettingsError, select_rules, split_selectors
-from initlint.source import SourceError, read, write_atomic
+from initlint.runner import RunResult, run
+from initlint.settings import Settings, SettingsError, select_rules, split_selectors
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-@dataclasses.dataclass
-class RunResult:
-    report: Report
-    diffs: list[str]
-    errors: list[str]
-    checked: int
-
-
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-def _unreadable(path: str, absolute: str, message: str) -> FileReport:
-    rule = BY_CODE[PARSE_ERROR]
-    where = Position(1, 1)
-    found = Diagnostic(
-        PARSE_ERROR,
-        rule.name,
-        rule.severity,
-        f"Cannot read file: {message}",
-        where,
-        where,
-        noqa_row=1,
-    )
-    return FileReport(path, [found], absolute=absolute)
-
-
-def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResult:
-    """Check (and fix) every discovered file; never raises for a file's content."""
-    report = Report(fix_threshold=settings.fix_threshold)
-    diffs: list[str] = []
-    errors: list[str] = []
-    checked = 0
-    for path in discover(paths, settings):
-        checked += 1
-        shown = _display(path)
-        absolute = os.path.abspath(path)
-        try:
-            source = read(path)
-        except SourceError as error:
-            if PARSE_ERROR in settings.select:
-                report.files.append(_unreadable(shown, absolute, str(error)))
-            continue
-        try:
-            if fix or diff:
-                new_text, fixed, found = engine.fix(source.text, settings)
-                if new_text != source.text:
-                    if diff:
-                        diffs.append(_unified(shown, source.text, new_text))
-                    else:
-                        write_atomic(path, source.encode(new_text))
-                    report.fixed += fixed
-                text = new_text
-            else:
-                found = engine.check(source.text, settings)
-                text = source.text
-        except engine.FixError as error:
-            errors.append(f"{shown}: {error}")
-            found, text = engine.check(source.text, settings), source.text
-        except OSError as error:
-            errors.append(f"{shown}: cannot write fixes: {error.strerror or error}")
-            continue
-        except RecursionError:
-            errors.append(f"{shown}: too deeply nested to analyse")
-            continue
-        except Exception as error:  # a bug in initlint must not hide the other files
-            errors.append(f"{shown}: internal error: {type(error).__name__}: {error}")
-            continue
-        if found:
-            report.files.append(FileReport(shown, found, engine.Lines(text).rows(), absolute))
-    report.errors = len(errors)
-    return RunResult(report, diffs, errors, checked)
-
-
-def _unified(path: str, before: str, after: str) -> str:
-    """A unified diff ``patch`` accepts, with git's marker for a missing final newline."""
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
-    return "".join(
-        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-        for line in lines
-    )
 
 
 def exit_code(result: RunResult, diff: bool, exit_zero: bool) -> int:

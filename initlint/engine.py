@@ -50,15 +50,16 @@ def _syntax_error(text: str, error: cst.ParserSyntaxError) -> Diagnostic:
     try:
         compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as python:
-        return _parse_diagnostic(
+        return parse_diagnostic(
             f"Cannot parse: {python.msg}", python.lineno or 1, python.offset or 1
         )
     except (ValueError, RecursionError, MemoryError):
         pass
-    return _parse_diagnostic(f"Cannot parse: {error.message}", error.raw_line, error.raw_column + 1)
+    return parse_diagnostic(f"Cannot parse: {error.message}", error.raw_line, error.raw_column + 1)
 
 
-def _parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+def parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+    """A KIN000 finding: the file could not be read, parsed or analysed."""
     rule = BY_CODE[PARSE_ERROR]
     position = Position(max(row, 1), max(column, 1))
     return Diagnostic(
@@ -86,7 +87,7 @@ def check(text: str, settings: Settings) -> list[Diagnostic]:
         found = _syntax_error(text, error)
         return [found] if PARSE_ERROR in settings.select else []
     except RecursionError:
-        found = _parse_diagnostic("Cannot parse: too deeply nested", 1, 1)
+        found = parse_diagnostic("Cannot parse: too deeply nested", 1, 1)
         return [found] if PARSE_ERROR in settings.select else []
     return _analyse(text, module, settings)
 
@@ -102,7 +103,7 @@ def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnost
             for violation in rule.check(model)
         ]
     except RecursionError:
-        found = _parse_diagnostic("Cannot analyse: too deeply nested", 1, 1)
+        found = parse_diagnostic("Cannot analyse: too deeply nested", 1, 1)
         return [found] if PARSE_ERROR in settings.select else []
     if not violations:
         return []
