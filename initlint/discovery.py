@@ -62,10 +62,6 @@ def _git_root(start: Path) -> Path | None:
     return None
 
 
-def _excluded_name(path: Path, settings: Settings) -> bool:
-    return path.name in settings.exclude
-
-
 def discover(paths: list[Path], settings: Settings) -> Iterator[Path]:
     """Files to lint, in a stable order. Explicit files are linted even when excluded,
     unless ``force_exclude`` (what pre-commit needs)."""

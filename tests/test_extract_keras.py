@@ -159,3 +159,23 @@ def test_star_kwargs_may_carry_the_initializer_and_activation() -> None:
         ("unknown", "unknown"),
         ("glorot_uniform", "relu"),
     ]
+
+
+def test_functional_model_with_several_outputs() -> None:
+    code = """
+        import keras
+        from keras import layers
+
+        inputs = keras.Input(shape=(32,))
+        h = layers.Dense(64, activation="relu")(inputs)
+        age = layers.Dense(1, name="age")(h)
+        kind = layers.Dense(3, activation="softmax", name="kind")(h)
+        model = keras.Model(inputs, [age, kind])
+        both = keras.Model(inputs=inputs, outputs={"age": age, "kind": kind})
+    """
+    rows = summary(code)["<module>"]
+    assert [(r[0], r[3], r[4]) for r in rows] == [
+        ("Dense(64)", "relu", "hidden"),
+        ("age", "linear", "output"),
+        ("kind", "softmax", "output"),
+    ]

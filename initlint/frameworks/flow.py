@@ -272,9 +272,13 @@ class Walker:
             scope.context = self.make_context(scope.imports)
 
     def _return(self, value: cst.BaseExpression, scope: Scope) -> None:
-        if isinstance(value, cst.Tuple):  # `return logits, features`: each is an output
+        if isinstance(value, (cst.Tuple, cst.List)):  # `return logits, features`: each is one
             for element in value.elements:
                 self._return(element.value, scope)
+            return
+        if isinstance(value, cst.Dict):  # keras.Model(inputs, {"a": out_a, "b": out_b})
+            for pair in value.elements:
+                self._return(pair.value, scope)
             return
         result = self._eval(value, scope)
         if isinstance(result, Flow):
@@ -499,11 +503,10 @@ class Walker:
         if what is What.FUNCTIONAL_MODEL:
             outputs = argument(node, 1, "outputs")
             for arg in node.args:
-                value = self._eval(arg.value, scope)
-                if arg.value is outputs and isinstance(value, Flow):
-                    self._finish(value)
+                if arg.value is outputs:
+                    self._return(arg.value, scope)  # the model's outputs end their chains
                 else:
-                    self._consume(value)
+                    self._consume(self._eval(arg.value, scope))
             return None
         if what is What.INIT_FUNCTION:
             if node.args:
