@@ -219,6 +219,8 @@ def _rename(
     local = context.imports.local_for(f"{module}.{new}")
     if local is not None and "." not in local:
         return [NodeEdit(node, local)]  # already imported by name
+    if context.imports.star_provides(module, new):
+        return [NodeEdit(node, new)]  # `from module import *` brings it in
     sources = [  # every import binding the name: both arms of a try/except ImportError
         source
         for source in context.imports.sources.get(node.value, [])

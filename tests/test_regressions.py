@@ -367,3 +367,23 @@ def test_branches_agreeing_on_a_family_keep_the_family() -> None:
     assert proj.fix is not None  # Glorot for tanh or sigmoid alike
     assert "feeds `leaky_relu or relu` (negative slope unknown)" in gate.message
     assert gate.fix is None  # the slope differs by branch: no single gain to write
+
+
+def test_star_imports_of_framework_modules_are_read_and_fixed() -> None:
+    code = dedent(
+        """\
+        from keras.models import *
+        from keras.layers import *
+        from torch.nn import *
+        from torch.nn.init import *
+
+        model = Sequential([Dense(64, activation="relu", kernel_initializer=GlorotUniform())])
+        fc = Linear(8, 8)
+        net = Sequential(fc, Tanh(), Linear(8, 1))
+        kaiming_normal_(fc.weight)
+        """
+    )
+    assert [d.code for d in check(code)] == ["KIN102"]  # GlorotUniform: no initializers star
+    after = fixed(code)
+    assert "xavier_normal_(fc.weight)" in after
+    assert "import xavier_normal_" not in after  # the star import already provides it

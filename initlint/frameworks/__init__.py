@@ -9,9 +9,12 @@ from dataclasses import dataclass
 import libcst as cst
 
 from initlint import semantics
+from initlint.frameworks import keras, torch
 from initlint.frameworks.flow import LayerObj, Walker
 from initlint.frameworks.names import Imports, collect_top_level_imports
 from initlint.model import UNKNOWN_ACT, Act, ActFamily, Layer, Model, Role
+
+STAR_EXPORTS = {**keras.STAR_EXPORTS, **torch.STAR_EXPORTS}
 
 # A file that names none of these cannot define a model we read (torchfix's prefilter).
 _FRAMEWORK_WORDS = re.compile(r"\b(?:torch|keras|tensorflow|tf_keras)\b")
@@ -31,7 +34,7 @@ def mentions_framework(text: str) -> bool:
 
 def extract(module: cst.Module) -> list[Model]:
     """Every model in a parsed module, in source order."""
-    imports = collect_top_level_imports(module)
+    imports = collect_top_level_imports(module, STAR_EXPORTS)
     if not imports.aliases and not imports.star_modules:
         return []
     walker = Walker(imports, lambda visible: FileContext(module, visible))

@@ -110,6 +110,16 @@ LAYER_KINDS: dict[str, LayerKind] = {
         K.PASSTHROUGH,
     ),
 }
+# What `from <module> import *` brings in, among the names we read.
+STAR_EXPORTS: dict[str, frozenset[str]] = {
+    "keras.layers": frozenset(LAYER_KINDS),
+    "keras.initializers": frozenset(semantics.KERAS_INITS),
+    "keras.activations": frozenset(semantics.KERAS_ACT_NAMES),
+    "keras.models": frozenset(("Sequential", "Model")),
+    "keras": frozenset(
+        ("Sequential", "Model", "layers", "initializers", "activations", "models", "ops")
+    ),
+}
 # Layers with a kernel take `kernel_initializer` and `activation` (frameworks.md §1.6).
 _SEQUENTIAL = {"keras.Sequential", "keras.models.Sequential"}
 _MODEL = {"keras.Model", "keras.models.Model"}

@@ -6,6 +6,7 @@ are few, and only candidate calls are ever resolved.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -61,6 +62,8 @@ class Imports:
     # local name -> every `from ... import` binding it (several under try/except or if/else)
     sources: dict[str, list[cst.ImportFrom]] = field(default_factory=dict)
     star_modules: list[str] = field(default_factory=list)
+    # what `from <module> import *` brings in, per framework module (the recognisers' tables)
+    star_exports: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
@@ -90,7 +93,7 @@ class Imports:
 
     def copy(self) -> Imports:
         sources = {name: list(nodes) for name, nodes in self.sources.items()}
-        return Imports(dict(self.aliases), sources, list(self.star_modules))
+        return Imports(dict(self.aliases), sources, list(self.star_modules), self.star_exports)
 
     def add_alias(self, node: cst.Assign) -> None:
         """``keras = tf.keras``, ``init = nn.init``: a module-level name for a framework path."""
@@ -108,10 +111,24 @@ class Imports:
         if text is None:
             return None
         head, _, rest = text.partition(".")
-        base = self.aliases.get(head)
+        base = self.aliases.get(head) or self._from_star(head)
         if base is None:
             return None
         return canonical(f"{base}.{rest}" if rest else base)
+
+    def _from_star(self, name: str) -> str | None:
+        """``Dense`` after ``from keras.layers import *``: the last star import exporting it."""
+        for module in reversed(self.star_modules):
+            if name in self.star_exports.get(canonical(module), ()):
+                return f"{canonical(module)}.{name}"
+        return None
+
+    def star_provides(self, module: str, name: str) -> bool:
+        """Does a star import in this file already bring ``module.name`` in?"""
+        return any(
+            canonical(star) == module and name in self.star_exports.get(module, ())
+            for star in self.star_modules
+        )
 
     def local_for(self, qualified: str) -> str | None:
         """A local spelling that resolves to ``qualified``, shortest first, if any exists."""
@@ -129,9 +146,11 @@ class Imports:
         return best
 
 
-def collect_top_level_imports(module: cst.Module) -> Imports:
+def collect_top_level_imports(
+    module: cst.Module, star_exports: Mapping[str, frozenset[str]]
+) -> Imports:
     """Imports at module level, including those inside ``try``/``if`` blocks."""
-    imports = Imports()
+    imports = Imports(star_exports=star_exports)
     _collect(module.body, imports)
     return imports
 

@@ -148,6 +148,18 @@ INSPECTION_METHODS = frozenset(
 )
 
 
+# What `from <module> import *` brings in, among the names we read.
+STAR_EXPORTS: dict[str, frozenset[str]] = {
+    "torch.nn": frozenset((*MODULE_KINDS, "Sequential", "Module", "init", "functional")),
+    "torch.nn.init": frozenset(
+        (*semantics.TORCH_INIT_FUNCTIONS, *semantics.TORCH_DEPRECATED_ALIASES, "calculate_gain")
+    ),
+    "torch.nn.functional": frozenset(
+        (*semantics.TORCH_ACT_FUNCTIONS, *(q.rsplit(".", 1)[1] for q in _PASSTHROUGH_FUNCTIONS))
+    ),
+}
+
+
 def recognize(qualified: str) -> Recognized | None:
     """What a canonical ``torch.*`` name is, if we read it."""
     prefix, _, last = qualified.rpartition(".")
