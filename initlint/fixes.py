@@ -57,6 +57,8 @@ def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit
         old = node.evaluated_value
         name = target.pascal if isinstance(old, str) and old[:1].isupper() else target.snake
         return [NodeEdit(node, f"{node.prefix}{node.quote}{name}{node.quote}")]
+    if init.spelling is Spelling.NONE and isinstance(node, cst.Name):
+        return [NodeEdit(node, f'"{target.snake}"')]
     if init.spelling is Spelling.DEFAULT and isinstance(node, cst.Call):
         quote = _quote_in(node)
         value = cst.SimpleString(f"{quote}{target.snake}{quote}")

@@ -75,6 +75,7 @@ class Spelling(enum.Enum):
     TORCH_FUNCTION = "torch_function"  # nn.init.xavier_uniform_(w)
     TORCH_METHOD = "torch_method"  # w.data.zero_()
     DEFAULT = "default"  # nothing written: the framework default
+    NONE = "none"  # `kernel_initializer=None`: the default, rewritten in place
     OPAQUE = "opaque"  # read, but not rewritten: `initializers.get("...")`
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 
 import libcst as cst
@@ -27,12 +28,20 @@ class Recognized:
     kind: LayerKind = LayerKind.OTHER
 
 
+# Literals beyond this are not scales anyone means; reading them as unknown avoids overflow.
+_LARGEST = 1e30
+
+
 def literal_number(node: cst.BaseExpression | None) -> float | None:
     """The value of a numeric literal, including ``-x`` and ``math.sqrt(5)``."""
     if node is None:
         return None
     if isinstance(node, (cst.Integer, cst.Float)):
-        return float(node.evaluated_value)
+        try:
+            value = float(node.evaluated_value)
+        except (OverflowError, ValueError, SyntaxError):
+            return None
+        return value if math.isfinite(value) and abs(value) <= _LARGEST else None
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
         inner = literal_number(node.expression)
         if inner is None:
@@ -56,7 +65,7 @@ def literal_or(node: cst.BaseExpression | None, default: float) -> float | None:
 
 
 def literal_int(node: cst.BaseExpression | None) -> int | None:
-    if isinstance(node, cst.Integer):
+    if isinstance(node, cst.Integer) and abs(literal_number(node) or 0) <= _LARGEST:
         value = node.evaluated_value
         return value if isinstance(value, int) else None
     return None
@@ -64,7 +73,10 @@ def literal_int(node: cst.BaseExpression | None) -> int | None:
 
 def literal_string(node: cst.BaseExpression | None) -> str | None:
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        try:
+            value = node.evaluated_value
+        except (SyntaxError, ValueError):  # an invalid escape: not a string we can read
+            return None
         return value if isinstance(value, str) else None
     return None
 

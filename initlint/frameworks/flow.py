@@ -140,16 +140,33 @@ class Walker:
         elif isinstance(statement, cst.Else):
             self._block(statement.body, scope)
         elif isinstance(statement, (cst.For, cst.While)):
-            self._walk_expr(
-                statement.iter if isinstance(statement, cst.For) else statement.test, scope
-            )
-            self._branches(scope, [lambda: self._block(statement.body, scope), None])
+            if isinstance(statement, cst.For):
+                self._walk_expr(statement.iter, scope)
+                target = statement.target
+
+                def body() -> None:
+                    self._bind(target, None, scope)  # the loop variable: one item, unknown
+                    self._block(statement.body, scope)
+
+            else:
+                self._walk_expr(statement.test, scope)
+
+                def body() -> None:
+                    self._block(statement.body, scope)
+
+            self._branches(scope, [body, None])
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 self._walk_expr(item.item, scope)
+                if item.asname is not None:
+                    self._bind(item.asname.name, None, scope)
             self._block(statement.body, scope)
+        elif isinstance(statement, cst.Match):
+            self._walk_expr(statement.subject, scope)
+            cases = [(lambda case=case: self._case(case, scope)) for case in statement.cases]
+            self._branches(scope, [*cases, None])
         elif isinstance(statement, cst.Try):
             self._try(statement, scope)
         else:  # match, async variants: still find every layer call inside
@@ -161,13 +178,22 @@ class Walker:
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
 
-        handlers = [
-            (lambda handler=handler: self._block(handler.body, scope))
-            for handler in statement.handlers
-        ]
+        def handle(handler: cst.ExceptHandler) -> None:
+            if handler.name is not None:
+                self._bind(handler.name.name, None, scope)
+            self._block(handler.body, scope)
+
+        handlers = [(lambda handler=handler: handle(handler)) for handler in statement.handlers]
         self._branches(scope, [body, *handlers])
         if statement.finalbody is not None:
             self._block(statement.finalbody.body, scope)
+
+    def _case(self, case: cst.MatchCase, scope: Scope) -> None:
+        for node in _pattern_names(case.pattern):
+            self._bind(node, None, scope)
+        if case.guard is not None:
+            self._walk_expr(case.guard, scope)
+        self._block(case.body, scope)
 
     def _branches(self, scope: Scope, branches: list[Callable[[], None] | None]) -> None:
         """Run alternative blocks from the same state and merge what they leave behind.
@@ -224,6 +250,12 @@ class Walker:
         if isinstance(small, cst.Assign):
             if self._alias(small, scope):
                 return
+            pairs = _unpacked(small)
+            if pairs is not None:  # `self.a, self.b = nn.Linear(...), nn.Linear(...)`
+                values = [self._eval(value, scope) for _, value in pairs]
+                for (destination, _), value in zip(pairs, values, strict=True):
+                    self._bind(destination, value, scope)
+                return
             value = self._eval(small.value, scope)
             for target in small.targets:
                 self._bind(target.target, value, scope)
@@ -263,6 +295,9 @@ class Walker:
             return False  # `w = fc.weight` with fc a module name is not a path
         self._own_imports(scope).add_alias(node)
         scope.context = self.make_context(scope.imports)
+        for target in node.targets:  # the name now means the framework path, not a value
+            if isinstance(target.target, cst.Name):
+                scope.env.pop(target.target.value, None)
         return True
 
     def _shadow(self, name: str, scope: Scope) -> None:
@@ -322,15 +357,7 @@ class Walker:
                 self._label_item(inner, f"{label}[{index}]", owner)
 
     def _function(self, node: cst.FunctionDef, scope: Scope, method: bool) -> None:
-        params = [
-            *node.params.posonly_params,
-            *node.params.params,
-            *node.params.kwonly_params,
-        ]
-        for star in (node.params.star_arg, node.params.star_kwarg):
-            if isinstance(star, cst.Param):
-                params.append(star)
-        for position, param in enumerate(params):
+        for position, param in enumerate(_all_params(node.params)):
             self._shadow(param.name.value, scope)
             if method and position == 0:
                 scope.self_name = param.name.value
@@ -374,11 +401,24 @@ class Walker:
                 assert scope.attrs is not None
                 return scope.attrs.get(node.attr.value)
             base = self._eval(node.value, scope)
-            if not isinstance(base, Flow):  # reading `x.shape` does not use the values
-                self._consume(base)
+            if isinstance(base, Flow):
+                if node.attr.value in torch.PASSTHROUGH_ATTRIBUTES:  # `x.T`, `x.data`
+                    return base
+                if node.attr.value in torch.INSPECTION_ATTRIBUTES:  # `x.shape`: no values used
+                    return None
+            self._consume(base)
             return None
         if isinstance(node, cst.Call):
             return self._call(node, scope)
+        if isinstance(node, cst.NamedExpr):  # `(h := self.fc(x))`
+            value = self._eval(node.value, scope)
+            self._bind(node.target, value, scope)
+            return value
+        if isinstance(
+            node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+        ):
+            self._inner_scope(node, scope)
+            return None
         if isinstance(node, cst.Subscript):
             base = self._eval(node.value, scope)
             if isinstance(base, SeqObj) and len(node.slice) == 1:
@@ -394,11 +434,30 @@ class Walker:
         self._walk_expr(node, scope)
         return None
 
+    def _inner_scope(self, node: cst.BaseExpression, scope: Scope) -> None:
+        """A lambda or comprehension binds its own names: they hide the enclosing ones."""
+        saved = dict(scope.env)
+        if isinstance(node, cst.Lambda):
+            for param in _all_params(node.params):
+                scope.env[param.name.value] = None
+        else:
+            comp: cst.CompFor | None = node.for_in  # type: ignore[attr-defined]
+            while comp is not None:
+                self._walk_expr(comp.iter, scope)
+                self._bind(comp.target, None, scope)
+                for condition in comp.ifs:
+                    self._walk_expr(condition.test, scope)
+                comp = comp.inner_for_in
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Lambda):
+                self._walk_expr(child, scope)
+            elif isinstance(child, cst.Lambda):
+                self._inner_scope(child, scope)
+        scope.env = saved
+
     def _walk_expr(self, node: cst.CSTNode, scope: Scope) -> None:
         """Evaluate an expression we do not follow: every value used in it is consumed."""
-        if isinstance(node, cst.BaseExpression) and isinstance(
-            node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
-        ):
+        if isinstance(node, _EVALUATED):
             self._consume(self._eval(node, scope))
             return
         self._walk_node(node, scope)
@@ -432,7 +491,7 @@ class Walker:
         if recognized is not None:
             return self._known_call(node, recognized, scope)
         func = node.func
-        if isinstance(func, cst.Attribute):
+        if isinstance(func, cst.Attribute) and not self._is_self_attr(func, scope):
             method = func.attr.value
             if method in semantics.TORCH_TENSOR_METHODS and self._init_target(func.value, scope):
                 self._set_init(func.value, torch.method_init(method, node, scope.context), scope)
@@ -464,12 +523,11 @@ class Walker:
                     return self._activate(receiver, act)
                 self._consume(receiver)
                 return None
-            if not self._is_self_attr(func, scope):
-                receiver = self._eval(func.value, scope)
-                if method not in torch.INSPECTION_METHODS:  # an op we do not know
-                    self._consume(receiver)
-                self._walk_args(node, scope)
-                return None
+            receiver = self._eval(func.value, scope)
+            if method not in torch.INSPECTION_METHODS:  # an op we do not know
+                self._consume(receiver)
+            self._walk_args(node, scope)
+            return None
         callee = self._eval(func, scope)
         if isinstance(callee, (LayerObj, SeqObj)):
             first = node.args[0].value if node.args and not node.args[0].keyword else None
@@ -632,6 +690,9 @@ class Walker:
                 if not flow.activated:
                     flow.layer.acts.append(LINEAR_ACT)
                 flow.layer.feeds_weight = True
+            if obj.kind is LayerKind.RECURRENT:  # its kernel feeds the gates, not what follows
+                obj.acts.append(UNKNOWN_ACT)
+                return Flow(obj, activated=True)
             inline = obj.inline_act
             if inline is not None and inline.family is not ActFamily.LINEAR:
                 obj.acts.append(inline)
@@ -664,6 +725,56 @@ class Walker:
         if not flow.activated:
             flow.layer.acts.append(LINEAR_ACT)
         flow.layer.chain_end = True
+
+
+# Expressions `_eval` reads itself; any other expression is walked child by child.
+_EVALUATED = (
+    cst.Name,
+    cst.Attribute,
+    cst.Call,
+    cst.Subscript,
+    cst.NamedExpr,
+    cst.Lambda,
+    cst.ListComp,
+    cst.SetComp,
+    cst.GeneratorExp,
+    cst.DictComp,
+)
+
+
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star)
+    return found
+
+
+def _pattern_names(pattern: cst.CSTNode) -> list[cst.Name]:
+    """The names a match pattern captures (``case [h]``, ``case {**rest}``, ``case X() as y``)."""
+    names: list[cst.Name] = []
+    if isinstance(pattern, (cst.MatchAs, cst.MatchStar)) and isinstance(pattern.name, cst.Name):
+        names.append(pattern.name)
+    if isinstance(pattern, cst.MatchMapping) and pattern.rest is not None:
+        names.append(pattern.rest)
+    for child in pattern.children:
+        if not isinstance(child, cst.BaseExpression) or isinstance(child, cst.MatchPattern):
+            names.extend(_pattern_names(child))
+    return names
+
+
+def _unpacked(node: cst.Assign) -> list[tuple[cst.BaseExpression, cst.BaseExpression]] | None:
+    """Target/value pairs of ``a, b = x, y`` (same length, nothing starred), else None."""
+    if len(node.targets) != 1:
+        return None
+    target, value = node.targets[0].target, node.value
+    if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List))):
+        return None
+    if len(target.elements) != len(value.elements):
+        return None
+    if any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements)):
+        return None
+    return [(t.value, v.value) for t, v in zip(target.elements, value.elements, strict=True)]
 
 
 def _int_index(node: cst.BaseExpression) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 
 from initlint import semantics
@@ -243,7 +245,7 @@ def activation_value(value: cst.BaseExpression, imports: Imports) -> Act:
 # ---------------------------------------------------------------------------------------------
 
 
-def default_init(node: cst.Call | None = None, context: object = None) -> Init:
+def default_init(node: cst.CSTNode | None = None, context: object = None) -> Init:
     """Keras fills kernels with glorot_uniform unless told otherwise (§1.6)."""
     return Init(
         name="glorot_uniform",
@@ -265,8 +267,10 @@ def kernel_init(type_name: str, call: cst.Call, imports: Imports, context: objec
         value = argument(call, None, "init")  # Keras 1 spelling
     if value is None and has_star_args(call):  # `**config` may carry one: never guess
         return _unknown(call, context)
-    if value is None or (isinstance(value, cst.Name) and value.value == "None"):
-        return default_init(call, context)  # None falls back to glorot_uniform (§6.13)
+    if value is None:
+        return default_init(call, context)
+    if isinstance(value, cst.Name) and value.value == "None":  # falls back to glorot (§6.13)
+        return dataclasses.replace(default_init(value, context), spelling=Spelling.NONE)
     return initializer_value(value, imports, context)
 
 
@@ -300,7 +304,7 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
             return _unknown(value, context)
         return _identifier(inner, Spelling.OPAQUE, value, context)  # reported, not rewritten
     known = semantics.KERAS_INITS.get(last)
-    if known is None:
+    if known is None or (isinstance(value, cst.Call) and has_star_args(value)):
         return _unknown(value, context)
     constant = known.value
     variance = _random_variance(known.pascal, None) if known.family is InitFamily.RANDOM else None

@@ -11,6 +11,7 @@ from initlint.frameworks.common import (
     Recognized,
     What,
     argument,
+    has_star_args,
     literal_int,
     literal_number,
     literal_or,
@@ -142,6 +143,11 @@ PASSTHROUGH_METHODS = frozenset(
 )
 
 
+# Tensor attributes that read metadata, and ones that are the same values rearranged.
+INSPECTION_ATTRIBUTES = frozenset(
+    ("shape", "dtype", "device", "ndim", "is_cuda", "requires_grad", "layout", "names")
+)
+PASSTHROUGH_ATTRIBUTES = frozenset(("T", "mT", "H", "mH", "data"))
 # Tensor methods that read metadata: calling them does not use the values.
 INSPECTION_METHODS = frozenset(
     ("size", "dim", "numel", "ndimension", "get_device", "is_contiguous")
@@ -280,6 +286,8 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
             family = semantics.torch_kaiming_family(nonlinearity, gain2)
     elif family is InitFamily.RANDOM:
         variance = random_variance(canonical, call, 1)
+    if has_star_args(call) and canonical not in ("zeros_", "ones_"):
+        family, gain2, variance = InitFamily.UNKNOWN, None, None  # `**cfg` may set anything
     elif canonical.startswith("xavier_"):
         gain_node = argument(call, 1, "gain")
         gain = 1.0 if gain_node is None else _gain_value(gain_node)
