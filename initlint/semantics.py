@@ -149,6 +149,35 @@ TORCH_TENSOR_METHODS: dict[str, tuple[InitFamily, Distribution | None]] = {
     "uniform_": (InitFamily.RANDOM, Distribution.UNIFORM),
 }
 
+# In-place tensor methods that change values after initialisation (§2.5): afterwards the
+# kernel is no longer what the initializer gave.
+TORCH_MUTATING_METHODS = frozenset(
+    (
+        "copy_",
+        "add_",
+        "sub_",
+        "mul_",
+        "div_",
+        "clamp_",
+        "clamp_min_",
+        "clamp_max_",
+        "set_",
+        "addcmul_",
+        "addcdiv_",
+        "masked_fill_",
+        "index_fill_",
+        "index_copy_",
+        "scatter_",
+        "fill_diagonal_",
+        "random_",
+        "bernoulli_",
+        "exponential_",
+        "log_normal_",
+        "cauchy_",
+        "geometric_",
+    )
+)
+
 # calculate_gain(nonlinearity)**2 for the names that take no parameter (§2.2)
 _TORCH_GAIN2 = {
     "linear": 1.0,

@@ -26,7 +26,9 @@ from initlint.model import (
     ActFamily,
     Framework,
     Init,
+    InitFamily,
     LayerKind,
+    Spelling,
 )
 
 
@@ -203,17 +205,37 @@ class Walker:
         "unknown": which branch runs is a runtime fact we never guess.
         """
         base = self._snapshot(scope)
+        layers = list(self.layers)  # objects made inside a branch are that branch's alone
+        sequentials = list(self.sequentials)
+        inits = [layer.init for layer in layers]
+        contents = [list(seq.items) for seq in sequentials]
         outcomes = []
+        init_outcomes: list[list[Init | None]] = []
+        content_outcomes: list[list[list[LayerObj | SeqObj]]] = []
         for branch in branches:
             self._restore(scope, base)
+            for layer, init in zip(layers, inits, strict=True):
+                layer.init = init
+            for seq, items in zip(sequentials, contents, strict=True):
+                seq.items = list(items)
             if branch is not None:
                 branch()
             outcomes.append(self._snapshot(scope))
+            init_outcomes.append([layer.init for layer in layers])
+            content_outcomes.append([list(seq.items) for seq in sequentials])
         merged_env = self._merge([env for env, _ in outcomes])
         merged_attrs = (
             None if base[1] is None else self._merge([a for _, a in outcomes if a is not None])
         )
         self._restore(scope, (merged_env, merged_attrs))
+        for position, layer in enumerate(layers):  # an init one branch chose is unknown after
+            chosen = [outcome[position] for outcome in init_outcomes]
+            layer.init = chosen[0] if all(c is chosen[0] for c in chosen) else _modified(layer)
+        for position, seq in enumerate(sequentials):
+            versions = [outcome[position] for outcome in content_outcomes]
+            seq.items = versions[0]
+            if any(not _same_items(version, versions[0]) for version in versions):
+                self._break(seq)
 
     @staticmethod
     def _snapshot(scope: Scope) -> Snapshot:
@@ -271,11 +293,34 @@ class Walker:
         elif isinstance(small, cst.Return):
             if small.value is not None:
                 self._return(small.value, scope)
+        elif isinstance(small, cst.Del):
+            self._delete(small.target, scope)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             self._own_imports(scope).add(small)
             scope.context = self.make_context(scope.imports)
         else:
             self._walk_node(small, scope)
+
+    def _delete(self, target: cst.BaseDelTargetExpression, scope: Scope) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._delete(element.value, scope)  # type: ignore[arg-type]
+            return
+        if isinstance(target, cst.Subscript):
+            base = self._eval(target.value, scope)
+            if isinstance(base, SeqObj):
+                index = _subscript_index(target)
+                if index is not None and -len(base.items) <= index < len(base.items):
+                    del base.items[index]
+                else:
+                    self._break(base)
+                return
+        if isinstance(target, cst.Name):
+            scope.env.pop(target.value, None)
+        elif self._is_self_attr(target, scope):
+            assert isinstance(target, cst.Attribute)
+            assert scope.attrs is not None
+            scope.attrs.pop(target.attr.value, None)
 
     def _own_imports(self, scope: Scope) -> Imports:
         """The scope's own copy of its imports, made on first change (copy-on-write)."""
@@ -333,9 +378,27 @@ class Walker:
             self._consume(value)
             for element in target.elements:
                 self._bind(element.value, None, scope)
+        elif isinstance(target, cst.Subscript) and isinstance(
+            base := self._eval(target.value, scope), SeqObj
+        ):
+            index = _subscript_index(target)
+            if index is not None and -len(base.items) <= index < len(base.items):
+                replacement = value if isinstance(value, (LayerObj, SeqObj)) else None
+                if replacement is None:
+                    self._consume(value)
+                    self._break(base)
+                else:
+                    base.items[index] = replacement
+            else:
+                self._consume(value)
+                self._break(base)
         else:
             self._consume(value)
-            self._walk_expr(target, scope)
+            layer = self._init_target(target, scope)
+            if layer is not None:  # `fc.weight = nn.Parameter(...)`, `fc.weight.data += noise`
+                layer.init = _modified(layer)
+            else:
+                self._walk_expr(target, scope)
 
     def _label(self, value: Value, name: str, scope: Scope) -> None:
         if isinstance(value, LayerObj) and not value.label:
@@ -421,12 +484,10 @@ class Walker:
             return None
         if isinstance(node, cst.Subscript):
             base = self._eval(node.value, scope)
-            if isinstance(base, SeqObj) and len(node.slice) == 1:
-                index_node = node.slice[0].slice
-                if isinstance(index_node, cst.Index):
-                    index = _int_index(index_node.value)
-                    if index is not None and -len(base.items) <= index < len(base.items):
-                        return base.items[index]
+            if isinstance(base, SeqObj):
+                index = _subscript_index(node)
+                if index is not None and -len(base.items) <= index < len(base.items):
+                    return base.items[index]
             self._consume(base)
             for element in node.slice:
                 self._walk_node(element, scope)
@@ -497,7 +558,23 @@ class Walker:
                 self._set_init(func.value, torch.method_init(method, node, scope.context), scope)
                 self._walk_args(node, scope)
                 return None
-            if method == "add" and not node.args[1:]:
+            if method in semantics.TORCH_MUTATING_METHODS:
+                self._consume(self._eval(func.value, scope))  # runs `.fill_(0.5)` first
+                layer = self._init_target(_chain_base(func.value), scope)
+                if layer is not None:
+                    layer.init = _modified(layer)
+                self._walk_args(node, scope)
+                return None
+            if method in ("pop", "insert", "extend", "add_module", "register_module"):
+                receiver = self._eval(func.value, scope)
+                if isinstance(receiver, SeqObj):
+                    self._mutate(receiver, method, node)
+                    self._walk_args(node, scope)
+                    return None
+                self._consume(receiver)
+                self._walk_args(node, scope)
+                return None
+            if method in ("add", "append") and not node.args[1:]:
                 receiver = self._eval(func.value, scope)
                 if isinstance(receiver, SeqObj) and node.args:
                     item = self._eval(node.args[0].value, scope)
@@ -621,8 +698,19 @@ class Walker:
 
     def _opaque(self, source: cst.BaseExpression, scope: Scope) -> LayerObj:
         """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
-        node = source if isinstance(source, cst.Call) else cst.Call(func=cst.Name("_"))
+        node = source if isinstance(source, cst.Call) else _OPAQUE_CALL
         return LayerObj("?", LayerKind.OTHER, Framework.TORCH, node, scope.name, len(self.layers))
+
+    def _mutate(self, seq: SeqObj, method: str, node: cst.Call) -> None:
+        """``model.pop()`` removes the last layer; other edits leave an unreadable chain."""
+        if method == "pop" and not node.args and seq.items:
+            seq.items.pop()
+        else:
+            self._break(seq)
+
+    def _break(self, seq: SeqObj) -> None:
+        """Replace a Sequential whose contents we lost track of by one unreadable item."""
+        seq.items = [LayerObj("?", LayerKind.OTHER, seq.framework, _OPAQUE_CALL, "", -1)]
 
     def _mark_nested(self, item: LayerObj | SeqObj) -> None:
         if isinstance(item, SeqObj):
@@ -775,6 +863,45 @@ def _unpacked(node: cst.Assign) -> list[tuple[cst.BaseExpression, cst.BaseExpres
     if any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements)):
         return None
     return [(t.value, v.value) for t, v in zip(target.elements, value.elements, strict=True)]
+
+
+_OPAQUE_CALL = cst.Call(func=cst.Name("_"))
+
+
+def _same_items(a: list[LayerObj | SeqObj], b: list[LayerObj | SeqObj]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _chain_base(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``fc.weight.data.fill_(0.5)`` → ``fc.weight.data``: the tensor an in-place chain edits."""
+    while (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and (
+            node.func.attr.value in semantics.TORCH_TENSOR_METHODS
+            or node.func.attr.value in semantics.TORCH_MUTATING_METHODS
+        )
+    ):
+        node = node.func.value
+    return node
+
+
+def _modified(layer: LayerObj) -> Init:
+    """A kernel written again after its initializer ran: no longer known."""
+    return Init(
+        name="unknown",
+        family=InitFamily.UNKNOWN,
+        framework=layer.framework,
+        explicit=True,
+        spelling=Spelling.OPAQUE,
+        display="modified after initialisation",
+    )
+
+
+def _subscript_index(node: cst.Subscript) -> int | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return _int_index(node.slice[0].slice.value)
 
 
 def _int_index(node: cst.BaseExpression) -> int | None:
