@@ -88,8 +88,23 @@ class Scope:
     self_name: str | None = None
     owns_imports: bool = False  # copy-on-write: a scope's own imports or shadowing
 
+    cls: ClassState | None = None  # inside a method: the class's methods, for inlining
+    returns: list[Value] | None = None  # inside an inlined method: what it returns
+
     def child(self, name: str, attrs: dict[str, Value] | None = None) -> Scope:
         return Scope(name, self.imports, self.context, attrs=attrs)
+
+
+@dataclass
+class ClassState:
+    """A class being walked: its ``self.<attr>`` table and its methods."""
+
+    name: str
+    attrs: dict[str, Value]
+    methods: dict[str, cst.FunctionDef]
+    parent: Scope
+    walked: set[str] = field(default_factory=set)
+    stack: list[str] = field(default_factory=list)  # methods being walked, innermost last
 
 
 Snapshot = tuple[dict[str, Value], dict[str, Value] | None]
@@ -352,6 +367,9 @@ class Walker:
             scope.context = self.make_context(scope.imports)
 
     def _return(self, value: cst.BaseExpression, scope: Scope) -> None:
+        if scope.returns is not None:  # an inlined method hands its value back to the caller
+            scope.returns.append(self._eval(value, scope))
+            return
         if isinstance(value, (cst.Tuple, cst.List)):  # `return logits, features`: each is one
             for element in value.elements:
                 self._return(element.value, scope)
@@ -419,32 +437,92 @@ class Walker:
             for index, inner in enumerate(item.items):
                 self._label_item(inner, f"{label}[{index}]", owner)
 
-    def _function(self, node: cst.FunctionDef, scope: Scope, method: bool) -> None:
-        for position, param in enumerate(_all_params(node.params)):
+    def _function(
+        self,
+        node: cst.FunctionDef,
+        scope: Scope,
+        method: bool,
+        args: list[Value] | None = None,
+        keywords: dict[str, Value] | None = None,
+    ) -> None:
+        """Walk a function body. ``args``/``keywords``: the caller's values, when inlined."""
+        params = _all_params(node.params)
+        if method and not _is_static(node) and params:
+            scope.self_name = params[0].name.value
+            params = params[1:]
+        given = list(args or [])
+        for position, param in enumerate(params):
             self._shadow(param.name.value, scope)
-            if method and position == 0:
-                scope.self_name = param.name.value
-            else:
-                scope.env[param.name.value] = _PARAM_FLOW
-        for decorator in node.decorators:
-            self._walk_expr(decorator.decorator, scope)
+            value: Value = _PARAM_FLOW
+            if position < len(given):
+                value = given[position]
+            elif keywords is not None and param.name.value in keywords:
+                value = keywords[param.name.value]
+            scope.env[param.name.value] = value
+        if args is None:
+            for decorator in node.decorators:
+                self._walk_expr(decorator.decorator, scope)
         self._block(node.body, scope)
 
     def _class(self, node: cst.ClassDef, parent: Scope) -> None:
-        attrs: dict[str, Value] = {}
         name = node.name.value
-        methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
-        forward_names = ("forward", "call", "__call__")
-        ordered = sorted(
-            methods,
-            key=lambda m: (m.name.value in forward_names, m.name.value != "__init__"),
-        )
+        methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
+        state = ClassState(name, {}, methods, parent)
         class_scope = parent.child(name)
         for statement in node.body.body:
             if not isinstance(statement, cst.FunctionDef):
                 self._statement(statement, class_scope)
+        # `__init__` first; helpers run where they are called from, or else after `__init__`;
+        # `forward`/`call` last, as at runtime.
+        forward_names = ("forward", "call", "__call__")
+        ordered = sorted(
+            methods.values(),
+            key=lambda m: (m.name.value in forward_names, m.name.value != "__init__"),
+        )
         for method in ordered:
-            self._function(method, parent.child(name, attrs), method=True)
+            if method.name.value not in state.walked:
+                self._method(method, state, None, None)
+
+    def _method(
+        self,
+        node: cst.FunctionDef,
+        state: ClassState,
+        args: list[Value] | None,
+        keywords: dict[str, Value] | None,
+    ) -> Value:
+        """Walk one method; when called from another (``args`` given), return what it returns."""
+        scope = state.parent.child(state.name, state.attrs)
+        scope.cls = state
+        scope.returns = [] if args is not None else None
+        state.walked.add(node.name.value)
+        state.stack.append(node.name.value)
+        try:
+            self._function(node, scope, method=True, args=args, keywords=keywords)
+        finally:
+            state.stack.pop()
+        if scope.returns is None or not scope.returns:
+            return None
+        first = scope.returns[0]
+        if all(value is first or value == first for value in scope.returns):
+            return first
+        for value in scope.returns:
+            self._consume(value)
+        return None
+
+    def _inline(self, node: cst.Call, name: str, scope: Scope) -> Value:
+        """``self.helper(x)``: the helper's body runs here, with the caller's values."""
+        assert scope.cls is not None
+        args = [self._eval(arg.value, scope) for arg in node.args if not arg.keyword]
+        keywords = {
+            arg.keyword.value: self._eval(arg.value, scope)
+            for arg in node.args
+            if arg.keyword is not None
+        }
+        if any(arg.star for arg in node.args):
+            for value in (*args, *keywords.values()):
+                self._consume(value)
+            args, keywords = [], {}
+        return self._method(scope.cls.methods[name], scope.cls, args, keywords)
 
     # ---------------------------------------------------------------- expressions
 
@@ -552,6 +630,15 @@ class Walker:
         if recognized is not None:
             return self._known_call(node, recognized, scope)
         func = node.func
+        if (
+            scope.cls is not None
+            and self._is_self_attr(func, scope)
+            and isinstance(func, cst.Attribute)
+            and func.attr.value in scope.cls.methods
+            and func.attr.value not in scope.cls.stack
+            and len(scope.cls.stack) < _MAX_INLINE_DEPTH
+        ):
+            return self._inline(node, func.attr.value, scope)
         if isinstance(func, cst.Attribute) and not self._is_self_attr(func, scope):
             method = func.attr.value
             if method in semantics.TORCH_TENSOR_METHODS and self._init_target(func.value, scope):
@@ -866,6 +953,14 @@ def _unpacked(node: cst.Assign) -> list[tuple[cst.BaseExpression, cst.BaseExpres
 
 
 _OPAQUE_CALL = cst.Call(func=cst.Name("_"))
+_MAX_INLINE_DEPTH = 6  # methods calling methods: deeper chains are left unknown
+
+
+def _is_static(node: cst.FunctionDef) -> bool:
+    return any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in node.decorators
+    )
 
 
 def _same_items(a: list[LayerObj | SeqObj], b: list[LayerObj | SeqObj]) -> bool:
