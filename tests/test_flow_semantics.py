@@ -85,9 +85,18 @@ def test_an_init_chosen_by_a_branch_is_unknown() -> None:
         """
     )
     assert check(code) == []
-    assert [
-        d.code for d in check(code.replace("else:\n    nn.init.xavier_uniform_(fc.weight)\n", ""))
-    ] == []
+    zeroed = dedent(
+        """\
+        import torch.nn as nn
+
+        fc = nn.Linear(8, 8)
+        net = nn.Sequential(fc, nn.ReLU(), nn.Linear(8, 1))
+        if cfg.zero:
+            nn.init.zeros_(fc.weight)
+        """
+    )
+    assert check(zeroed) == []
+    assert [d.code for d in check(zeroed.replace("if cfg.zero:\n    ", ""))] == ["KIN001"]
 
 
 @pytest.mark.parametrize(
