@@ -223,6 +223,8 @@ def _rename(
         return [NodeEdit(node, local)]  # already imported by name
     if context.imports.star_provides(module, new):
         return [NodeEdit(node, new)]  # `from module import *` brings it in
+    if new in context.imports.module_bound or new in context.imports.aliases:
+        return None  # the name already means something else here
     sources = [  # every import binding the name: both arms of a try/except ImportError
         source
         for source in context.imports.sources.get(node.value, [])

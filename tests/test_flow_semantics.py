@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from tests.conftest import check, fixed
-from tests.extract_helpers import summary
+from tests.extract_helpers import models, summary
 
 HEAD = dedent(
     """\
@@ -272,3 +272,96 @@ def test_huge_literals_are_unknown_not_a_crash(literal: str) -> None:
         """
     )
     assert [d.code for d in check(code)] == []
+
+
+FILL = "fc = nn.Linear(4, 4)\nnet = nn.Sequential(fc, nn.ReLU(), nn.Linear(4, 2))\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "spelling"),
+    [
+        # the import comes after the module-level code being fixed
+        (
+            "import torch.nn as nn\n"
+            + FILL
+            + "fc.weight.data.fill_(0.5)\nfrom torch.nn import init\n",
+            "nn.init.",
+        ),
+        # an import that never runs
+        (
+            "from typing import TYPE_CHECKING\nimport torch.nn as nn\nif TYPE_CHECKING:\n"
+            "    from torch.nn import init\n" + FILL + "fc.weight.data.fill_(0.5)\n",
+            "nn.init.",
+        ),
+        # `init` is assigned later in the same function: local (unbound) from its first line
+        (
+            "import torch.nn as nn\nfrom torch.nn import init\n\ndef build():\n"
+            "    fc = nn.Linear(4, 4)\n    net = nn.Sequential(fc, nn.ReLU(), nn.Linear(4, 2))\n"
+            "    fc.weight.data.fill_(0.5)\n    init = 'done'\n    return net\n",
+            "nn.init.",
+        ),
+        # a loop variable named init
+        (
+            "import torch.nn as nn\nfrom torch.nn import init\n\ndef build(xs):\n"
+            "    fc = nn.Linear(4, 4)\n    net = nn.Sequential(fc, nn.ReLU(), nn.Linear(4, 2))\n"
+            "    fc.weight.data.fill_(0.5)\n    for init in xs:\n        pass\n    return net\n",
+            "nn.init.",
+        ),
+        # the module rebinds init with its own function
+        (
+            "import torch.nn as nn\nfrom torch.nn import init\n\ndef init(m):\n    pass\n\n"
+            "def build():\n    fc = nn.Linear(4, 4)\n"
+            "    net = nn.Sequential(fc, nn.ReLU(), nn.Linear(4, 2))\n"
+            "    fc.weight.data.fill_(0.5)\n    return net\n",
+            "nn.init.",
+        ),
+        # a relative import hides the framework one
+        (
+            "import torch.nn as nn\nfrom torch.nn import init\nfrom .helpers import init\n\n"
+            "def build():\n    fc = nn.Linear(4, 4)\n"
+            "    net = nn.Sequential(fc, nn.ReLU(), nn.Linear(4, 2))\n"
+            "    fc.weight.data.fill_(0.5)\n    return net\n",
+            "nn.init.",
+        ),
+    ],
+    ids=["later-import", "type-checking", "local-later", "for-target", "def", "relative"],
+)
+def test_fixes_only_use_names_bound_where_they_write(code: str, spelling: str) -> None:
+    after = fixed(code)
+    assert f'{spelling}kaiming_uniform_(fc.weight.data, nonlinearity="relu")' in after
+    compile(after, "<fixed>", "exec")
+
+
+def test_fix_does_not_import_a_name_the_module_already_uses() -> None:
+    code = dedent(
+        """\
+        from keras import layers
+        from keras.initializers import GlorotUniform
+
+        HeUniform = "a name of the user's own"
+        d = layers.Dense(64, activation="relu", kernel_initializer=GlorotUniform())
+        """
+    )
+    (finding,) = check(code)
+    assert finding.code == "KIN101"
+    assert finding.fix is None
+
+
+def test_two_classes_with_one_name_stay_two_models() -> None:
+    code = dedent(
+        """\
+        import torch.nn as nn
+
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+
+        if USE_V2:
+            class Block(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(8, 8)
+        """
+    )
+    assert [len(m.layers) for m in models(code)] == [1, 1]

@@ -18,7 +18,7 @@ import libcst as cst
 from initlint import semantics
 from initlint.frameworks import keras, torch
 from initlint.frameworks.common import Recognized, What, argument, literal_int, literal_number
-from initlint.frameworks.names import Imports
+from initlint.frameworks.names import Imports, is_type_checking, local_names
 from initlint.model import (
     LINEAR_ACT,
     UNKNOWN_ACT,
@@ -86,13 +86,16 @@ class Scope:
     env: dict[str, Value] = field(default_factory=dict)
     attrs: dict[str, Value] | None = None  # the class's self.<attr> table, inside a method
     self_name: str | None = None
-    owns_imports: bool = False  # copy-on-write: a scope's own imports or shadowing
 
     cls: ClassState | None = None  # inside a method: the class's methods, for inlining
     returns: list[Value] | None = None  # inside an inlined method: what it returns
 
+    # what defs and classes written in this scope see when they run (module: every import)
+    inner: tuple[Imports, object] | None = None
+
     def child(self, name: str, attrs: dict[str, Value] | None = None) -> Scope:
-        return Scope(name, self.imports, self.context, attrs=attrs)
+        imports, context = self.inner or (self.imports, self.context)
+        return Scope(name, imports, context, attrs=attrs)
 
 
 @dataclass
@@ -119,12 +122,25 @@ class Walker:
         self.layers: list[LayerObj] = []
         self.sequentials: list[SeqObj] = []
         self._memo: dict[int, Value] = {}
+        self._owners: dict[str, int] = {}
+
+    def _unique(self, name: str) -> str:
+        """A model name per definition: a second ``class Block`` is ``Block (2)``."""
+        count = self._owners.get(name, 0) + 1
+        self._owners[name] = count
+        return name if count == 1 else f"{name} ({count})"
 
     # ---------------------------------------------------------------- statements
 
     def run(self, module: cst.Module) -> None:
-        scope = Scope("<module>", self.module_imports, self.make_context(self.module_imports))
-        scope.owns_imports = True
+        # Module-level code sees the imports above it, as it runs; functions and classes run
+        # later and see them all (the table collected up front).
+        seen_so_far = Imports(
+            star_exports=self.module_imports.star_exports,
+            module_bound=self.module_imports.module_bound,
+        )
+        scope = Scope("<module>", seen_so_far, self.make_context(seen_so_far))
+        scope.inner = (self.module_imports, self.make_context(self.module_imports))
         self._body(module.body, scope)
         for seq in self.sequentials:  # Sequentials never applied in a forward: a chain alone
             if not seq.used and not seq.nested:
@@ -141,9 +157,13 @@ class Walker:
             for small in statement.body:
                 self._small(small, scope)
         elif isinstance(statement, cst.FunctionDef):
-            self._function(statement, scope.child(statement.name.value), method=False)
+            owner = self._unique(statement.name.value)
+            self._function(statement, scope.child(owner), method=False)
         elif isinstance(statement, cst.ClassDef):
             self._class(statement, scope)
+        elif isinstance(statement, cst.If) and is_type_checking(statement.test):
+            if statement.orelse is not None:  # the TYPE_CHECKING block itself never runs
+                self._statement(statement.orelse, scope)
         elif isinstance(statement, cst.If):
             self._walk_expr(statement.test, scope)
             orelse = statement.orelse
@@ -338,10 +358,9 @@ class Walker:
             scope.attrs.pop(target.attr.value, None)
 
     def _own_imports(self, scope: Scope) -> Imports:
-        """The scope's own copy of its imports, made on first change (copy-on-write)."""
-        if not scope.owns_imports:
-            scope.imports = scope.imports.copy()
-            scope.owns_imports = True
+        """A fresh copy of the scope's imports to change: contexts already handed to inits
+        keep the names that were visible where those inits were read."""
+        scope.imports = scope.imports.copy()
         return scope.imports
 
     def _alias(self, node: cst.Assign, scope: Scope) -> bool:
@@ -446,6 +465,9 @@ class Walker:
         keywords: dict[str, Value] | None = None,
     ) -> None:
         """Walk a function body. ``args``/``keywords``: the caller's values, when inlined."""
+        if isinstance(node.body, cst.IndentedBlock):
+            for name in local_names(node.body.body):  # local from the first line on
+                self._shadow(name, scope)
         params = _all_params(node.params)
         if method and not _is_static(node) and params:
             scope.self_name = params[0].name.value
@@ -465,7 +487,7 @@ class Walker:
         self._block(node.body, scope)
 
     def _class(self, node: cst.ClassDef, parent: Scope) -> None:
-        name = node.name.value
+        name = self._unique(node.name.value)
         methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
         state = ClassState(name, {}, methods, parent)
         class_scope = parent.child(name)
