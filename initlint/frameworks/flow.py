@@ -3,9 +3,20 @@
 Keras and PyTorch model code have the same shape once names are resolved: layer objects are
 created (``nn.Linear(...)``, ``layers.Dense(...)``), stored (``self.fc``, a local, a Sequential),
 and applied to values (``self.fc(x)``, ``Dense(10)(x)``), with activations applied to the
-results. The walker evaluates statements in order and tracks, for every value, which weight
-layer produced it and whether an activation has been applied since. Anything it cannot follow
-(a residual sum, an unknown call, a config lookup) makes the pairing "unknown": never a guess.
+results. The walker evaluates statements in the order Python runs them and tracks, for every
+value, which weight layer produced it and whether an activation has been applied since:
+
+- class methods run in call order: ``__init__`` first, a helper where it is called from (with
+  the caller's values bound to its parameters and its return value handed back), ``forward``
+  or ``call`` last;
+- alternatives (``if``/``else``, loops that may not run, ``try``/``except``, ``match``) run
+  from the same state and are merged: a name, attribute, kernel initializer or Sequential
+  that differs between paths is unknown afterwards;
+- names are resolved through imports visible where the code runs: module-level code sees the
+  imports above it, functions see the module's, minus names shadowed locally.
+
+Anything it cannot follow (a residual sum, an unknown call, a config lookup) makes the
+pairing "unknown": never a guess.
 """
 
 from __future__ import annotations
