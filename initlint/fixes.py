@@ -169,7 +169,7 @@ def _torch(init: Init, target: TorchCall, context: FileContext) -> list[NodeEdit
         text = _call_text(call_edit.content, source_text(tensor), keywords)
         return [NodeEdit(node, text), *import_edits]
     if init.spelling is Spelling.TORCH_METHOD and isinstance(node.func, cst.Attribute):
-        prefix = context.imports.local_for("torch.nn.init")
+        prefix = context.imports.local_for("torch.nn.init", context.usable)
         if prefix is None:
             return None
         receiver = source_text(node.func.value)
@@ -218,7 +218,7 @@ def _rename(
     if qualified is None:
         return None
     module = qualified.rsplit(".", 1)[0]
-    local = context.imports.local_for(f"{module}.{new}")
+    local = context.imports.local_for(f"{module}.{new}", context.usable)
     if local is not None and "." not in local:
         return [NodeEdit(node, local)]  # already imported by name
     if context.imports.star_provides(module, new):

@@ -11,7 +11,7 @@ import libcst as cst
 from initlint import semantics
 from initlint.frameworks import keras, torch
 from initlint.frameworks.flow import LayerObj, Walker
-from initlint.frameworks.names import Imports, collect_top_level_imports
+from initlint.frameworks.names import Imports, collect_top_level_imports, rebound_names
 from initlint.model import UNKNOWN_ACT, Act, ActFamily, Layer, Model, Role
 
 STAR_EXPORTS = {**keras.STAR_EXPORTS, **torch.STAR_EXPORTS}
@@ -22,10 +22,33 @@ _FRAMEWORK_WORDS = re.compile(r"\b(?:torch|keras|tensorflow|tf_keras)\b")
 
 @dataclass(eq=False)
 class FileContext:
-    """What a fix needs besides the node it replaces: the module and its imports."""
+    """What a fix needs besides the node it replaces: the module, the imports visible where
+    the initializer is read, and which names a fix may write."""
 
     module: cst.Module
     imports: Imports
+    facts: ModuleFacts
+
+    def usable(self, name: str) -> bool:
+        return self.facts.usable(name)
+
+
+class ModuleFacts:
+    """Facts about the whole module that only fixes need, computed once and only then."""
+
+    def __init__(self, module: cst.Module, fixable: set[str]) -> None:
+        self.module = module
+        self.fixable = fixable
+        self._rebound: set[str] | None = None
+
+    def usable(self, name: str) -> bool:
+        """A name imported unconditionally before any code runs, and never bound to anything
+        else anywhere in the module (not a local, a parameter, a walrus or a match capture)."""
+        if name not in self.fixable:
+            return False
+        if self._rebound is None:
+            self._rebound = rebound_names(self.module)
+        return name not in self._rebound
 
 
 def mentions_framework(text: str) -> bool:
@@ -37,7 +60,8 @@ def extract(module: cst.Module) -> list[Model]:
     imports = collect_top_level_imports(module, STAR_EXPORTS)
     if not imports.aliases and not imports.star_modules:
         return []
-    walker = Walker(imports, lambda visible: FileContext(module, visible))
+    facts = ModuleFacts(module, imports.fixable)
+    walker = Walker(imports, lambda visible: FileContext(module, visible, facts))
     walker.run(module)
     return build_models(walker.layers)
 

@@ -29,7 +29,7 @@ import libcst as cst
 from initlint import semantics
 from initlint.frameworks import keras, torch
 from initlint.frameworks.common import Recognized, What, argument, literal_int, literal_number
-from initlint.frameworks.names import Imports, is_type_checking, local_names
+from initlint.frameworks.names import Imports, dotted, is_type_checking, local_names
 from initlint.model import (
     LINEAR_ACT,
     UNKNOWN_ACT,
@@ -99,7 +99,10 @@ class Scope:
     self_name: str | None = None
 
     cls: ClassState | None = None  # inside a method: the class's methods, for inlining
-    returns: list[Value] | None = None  # inside an inlined method: what it returns
+    returns: list[Value] | None = None  # inside a method run for its value: what it returns
+    terminated: bool = False  # this path has returned or raised: what follows is dead
+    fallbacks: set[str] = field(default_factory=set)  # names an except clause may rebind
+    exits: list[State] = field(default_factory=list)  # states at each earlier return
 
     # what defs and classes written in this scope see when they run (module: every import)
     inner: tuple[Imports, object] | None = None
@@ -121,7 +124,19 @@ class ClassState:
     stack: list[str] = field(default_factory=list)  # methods being walked, innermost last
 
 
-Snapshot = tuple[dict[str, Value], dict[str, Value] | None]
+@dataclass
+class State:
+    """Everything a path through the code can change that we track."""
+
+    env: dict[str, Value]
+    attrs: dict[str, Value] | None
+    imports: Imports
+    context: object
+    inits: dict[LayerObj, Init | None]
+    contents: dict[SeqObj, list[LayerObj | SeqObj]]
+
+
+_INLINE_BUDGET = 400  # method bodies run for their callers, per file: bounds the total work
 
 
 class Walker:
@@ -132,8 +147,10 @@ class Walker:
         self.make_context = make_context
         self.layers: list[LayerObj] = []
         self.sequentials: list[SeqObj] = []
-        self._memo: dict[int, Value] = {}
         self._owners: dict[str, int] = {}
+        self._inline_budget = _INLINE_BUDGET
+        # (method, caller values) -> its value, for calls that made no layers
+        self._inlined: dict[tuple[object, ...], Value] = {}
 
     def _unique(self, name: str) -> str:
         """A model name per definition: a second ``class Block`` is ``Block (2)``."""
@@ -161,6 +178,8 @@ class Walker:
         if not isinstance(statements, (list, tuple)):
             return
         for statement in statements:
+            if scope.terminated:  # after a return or raise: dead code
+                return
             self._statement(statement, scope)
 
     def _statement(self, statement: cst.CSTNode, scope: Scope) -> None:
@@ -221,15 +240,36 @@ class Walker:
             self._walk_node(statement, scope)
 
     def _try(self, statement: cst.Try, scope: Scope) -> None:
+        imported: dict[str, str] = {}
+
         def body() -> None:
+            before = scope.imports
             self._block(statement.body, scope)
+            imported.update(
+                (name, target)
+                for name, target in scope.imports.aliases.items()
+                if before.aliases.get(name) != target
+            )
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
 
         def handle(handler: cst.ExceptHandler) -> None:
             if handler.name is not None:
                 self._bind(handler.name.name, None, scope)
-            self._block(handler.body, scope)
+            # `except ImportError: nn = None`: a fallback for when the framework is absent,
+            # not a new meaning for code that uses it
+            scope.fallbacks = set(imported)
+            try:
+                self._block(handler.body, scope)
+            finally:
+                scope.fallbacks = set()
+            assigned = [name for name in imported if name in scope.env]
+            if assigned:  # the fallback stands in for the import: keep reading the framework
+                own = self._own_imports(scope)
+                for name in assigned:
+                    own.aliases[name] = imported[name]
+                    del scope.env[name]
+                scope.context = self.make_context(scope.imports)
 
         handlers = [(lambda handler=handler: handle(handler)) for handler in statement.handlers]
         self._branches(scope, [body, *handlers])
@@ -246,53 +286,78 @@ class Walker:
     def _branches(self, scope: Scope, branches: list[Callable[[], None] | None]) -> None:
         """Run alternative blocks from the same state and merge what they leave behind.
 
-        A name that ends up holding different values on different paths is unknown after
-        the merge, and a layer whose output is activated on one path only pairs with
-        "unknown": which branch runs is a runtime fact we never guess.
+        A name, attribute, import, kernel initializer or Sequential that differs between the
+        paths is unknown after the merge, and a layer whose output is activated on one path
+        only pairs with "unknown": which branch runs is a runtime fact we never guess. A path
+        that returns or raises leaves the function; its state joins the function's exit.
         """
-        base = self._snapshot(scope)
-        layers = list(self.layers)  # objects made inside a branch are that branch's alone
-        sequentials = list(self.sequentials)
-        inits = [layer.init for layer in layers]
-        contents = [list(seq.items) for seq in sequentials]
-        outcomes = []
-        init_outcomes: list[list[Init | None]] = []
-        content_outcomes: list[list[list[LayerObj | SeqObj]]] = []
+        base = self._capture(scope)
+        live: list[State] = []
         for branch in branches:
-            self._restore(scope, base)
-            for layer, init in zip(layers, inits, strict=True):
-                layer.init = init
-            for seq, items in zip(sequentials, contents, strict=True):
-                seq.items = list(items)
+            self._apply_state(scope, base)
+            scope.terminated = False
             if branch is not None:
                 branch()
-            outcomes.append(self._snapshot(scope))
-            init_outcomes.append([layer.init for layer in layers])
-            content_outcomes.append([list(seq.items) for seq in sequentials])
-        merged_env = self._merge([env for env, _ in outcomes])
-        merged_attrs = (
-            None if base[1] is None else self._merge([a for _, a in outcomes if a is not None])
+            if scope.terminated:
+                scope.exits.append(self._capture(scope))
+            else:
+                live.append(self._capture(scope))
+        if live:
+            self._apply_state(scope, self._merge_states(live))
+            scope.terminated = False
+        else:
+            self._apply_state(scope, base)
+            scope.terminated = True
+
+    def _capture(self, scope: Scope) -> State:
+        return State(
+            dict(scope.env),
+            None if scope.attrs is None else dict(scope.attrs),
+            scope.imports,
+            scope.context,
+            {layer: layer.init for layer in self.layers},
+            {seq: list(seq.items) for seq in self.sequentials},
         )
-        self._restore(scope, (merged_env, merged_attrs))
-        for position, layer in enumerate(layers):  # an init one branch chose is unknown after
-            chosen = [outcome[position] for outcome in init_outcomes]
-            layer.init = chosen[0] if all(c is chosen[0] for c in chosen) else _modified(layer)
-        for position, seq in enumerate(sequentials):
-            versions = [outcome[position] for outcome in content_outcomes]
-            seq.items = versions[0]
-            if any(not _same_items(version, versions[0]) for version in versions):
-                self._break(seq)
 
-    @staticmethod
-    def _snapshot(scope: Scope) -> Snapshot:
-        return dict(scope.env), None if scope.attrs is None else dict(scope.attrs)
-
-    @staticmethod
-    def _restore(scope: Scope, snapshot: Snapshot) -> None:
-        scope.env = dict(snapshot[0])
-        if scope.attrs is not None and snapshot[1] is not None:
+    def _apply_state(self, scope: Scope, state: State) -> None:
+        scope.env = dict(state.env)
+        if scope.attrs is not None and state.attrs is not None:
             scope.attrs.clear()  # the dict is shared by the class's methods: update in place
-            scope.attrs.update(snapshot[1])
+            scope.attrs.update(state.attrs)
+        scope.imports, scope.context = state.imports, state.context
+        for layer, init in state.inits.items():
+            layer.init = init
+        for seq, items in state.contents.items():
+            seq.items = list(items)
+
+    def _merge_states(self, states: list[State]) -> State:
+        first = states[0]
+        imports = first.imports
+        if any(state.imports is not imports for state in states):
+            imports = imports.merged([state.imports for state in states])
+        inits: dict[LayerObj, Init | None] = {}
+        for layer in {layer for state in states for layer in state.inits}:
+            chosen = [state.inits[layer] for state in states if layer in state.inits]
+            same = all(init is chosen[0] for init in chosen)
+            inits[layer] = chosen[0] if same else _modified(layer)
+        contents: dict[SeqObj, list[LayerObj | SeqObj]] = {}
+        for seq in {seq for state in states for seq in state.contents}:
+            versions = [state.contents[seq] for state in states if seq in state.contents]
+            if all(_same_items(version, versions[0]) for version in versions):
+                contents[seq] = versions[0]
+            else:
+                contents[seq] = [_opaque_item(seq.framework)]
+        attrs = None
+        if first.attrs is not None:
+            attrs = self._merge([state.attrs for state in states if state.attrs is not None])
+        return State(
+            self._merge([state.env for state in states]),
+            attrs,
+            imports,
+            first.context if imports is first.imports else self.make_context(imports),
+            inits,
+            contents,
+        )
 
     def _merge(self, tables: list[dict[str, Value]]) -> dict[str, Value]:
         merged: dict[str, Value] = {}
@@ -339,6 +404,10 @@ class Walker:
         elif isinstance(small, cst.Return):
             if small.value is not None:
                 self._return(small.value, scope)
+            scope.terminated = True
+        elif isinstance(small, cst.Raise):
+            self._walk_node(small, scope)
+            scope.terminated = True
         elif isinstance(small, cst.Del):
             self._delete(small.target, scope)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -392,6 +461,8 @@ class Walker:
 
     def _shadow(self, name: str, scope: Scope) -> None:
         """A parameter or local named like an import hides the import in this scope."""
+        if name in scope.fallbacks:
+            return
         if name in scope.imports.aliases:
             del self._own_imports(scope).aliases[name]
             scope.context = self.make_context(scope.imports)
@@ -475,27 +546,58 @@ class Walker:
         args: list[Value] | None = None,
         keywords: dict[str, Value] | None = None,
     ) -> None:
-        """Walk a function body. ``args``/``keywords``: the caller's values, when inlined."""
+        """Walk a function body. ``args``/``keywords``: the caller's values, when it runs for
+        a caller; otherwise its parameters are unknown inputs."""
         if isinstance(node.body, cst.IndentedBlock):
             for name in local_names(node.body.body):  # local from the first line on
                 self._shadow(name, scope)
-        params = _all_params(node.params)
-        if method and not _is_static(node) and params:
-            scope.self_name = params[0].name.value
-            params = params[1:]
-        given = list(args or [])
-        for position, param in enumerate(params):
-            self._shadow(param.name.value, scope)
-            value: Value = _PARAM_FLOW
-            if position < len(given):
-                value = given[position]
-            elif keywords is not None and param.name.value in keywords:
-                value = keywords[param.name.value]
-            scope.env[param.name.value] = value
+        self._bind_params(node, scope, method, args, keywords)
         if args is None:
             for decorator in node.decorators:
                 self._walk_expr(decorator.decorator, scope)
         self._block(node.body, scope)
+        # The function's effects are those of every way out of it: merge the early returns.
+        ends = scope.exits + ([] if scope.terminated else [self._capture(scope)])
+        if len(ends) > 1:
+            self._apply_state(scope, self._merge_states(ends))
+        elif ends:
+            self._apply_state(scope, ends[0])
+        scope.exits, scope.terminated = [], False
+
+    def _bind_params(
+        self,
+        node: cst.FunctionDef,
+        scope: Scope,
+        method: bool,
+        args: list[Value] | None,
+        keywords: dict[str, Value] | None,
+    ) -> None:
+        """Bind parameters as Python does: positionals in order, keyword-only by name, the
+        rest into ``*args``/``**kwargs`` (whose contents we do not follow)."""
+        params = node.params
+        positional = [*params.posonly_params, *params.params]
+        if method and not _decorated(node, "staticmethod") and positional:
+            scope.self_name = positional[0].name.value
+            positional = positional[1:]
+        missing: Value = _PARAM_FLOW if args is None else None  # a default, when called
+        given = list(args or [])
+        named = dict(keywords or {})
+        for position, param in enumerate(positional):
+            name = param.name.value
+            self._shadow(name, scope)
+            if position < len(given):
+                scope.env[name] = given[position]
+            else:
+                scope.env[name] = named.pop(name, missing)
+        for param in params.kwonly_params:
+            self._shadow(param.name.value, scope)
+            scope.env[param.name.value] = named.pop(param.name.value, missing)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self._shadow(star.name.value, scope)
+                scope.env[star.name.value] = None
+        for value in (*given[len(positional) :], *named.values()):
+            self._consume(value)  # into *args/**kwargs: used in ways we do not follow
 
     def _class(self, node: cst.ClassDef, parent: Scope) -> None:
         name = self._unique(node.name.value)
@@ -505,35 +607,36 @@ class Walker:
         for statement in node.body.body:
             if not isinstance(statement, cst.FunctionDef):
                 self._statement(statement, class_scope)
-        # `__init__` first; helpers run where they are called from, or else after `__init__`;
-        # `forward`/`call` last, as at runtime.
-        forward_names = ("forward", "call", "__call__")
-        ordered = sorted(
-            methods.values(),
-            key=lambda m: (m.name.value in forward_names, m.name.value != "__init__"),
-        )
-        for method in ordered:
-            if method.name.value not in state.walked:
-                self._method(method, state, None, None)
+        # As at runtime: `__init__` first, then `forward`/`call`; a helper runs where it is
+        # called from. Helpers nobody here calls run last, on their own: their returns are
+        # not the model's output.
+        for entry in ("__init__", *_ENTRY_POINTS):
+            if entry in methods and entry not in state.walked:
+                self._method(methods[entry], state, entry=True)
+        for method_name, method in methods.items():
+            if method_name not in state.walked and not _decorated(method, "property"):
+                self._method(method, state, entry=False)
 
     def _method(
         self,
         node: cst.FunctionDef,
         state: ClassState,
-        args: list[Value] | None,
-        keywords: dict[str, Value] | None,
+        entry: bool,
+        args: list[Value] | None = None,
+        keywords: dict[str, Value] | None = None,
     ) -> Value:
-        """Walk one method; when called from another (``args`` given), return what it returns."""
+        """Walk one method. An entry point's returns end chains; any other method hands
+        its return value back (to the caller that ran it, or to nobody)."""
         scope = state.parent.child(state.name, state.attrs)
         scope.cls = state
-        scope.returns = [] if args is not None else None
+        scope.returns = None if entry else []
         state.walked.add(node.name.value)
         state.stack.append(node.name.value)
         try:
             self._function(node, scope, method=True, args=args, keywords=keywords)
         finally:
             state.stack.pop()
-        if scope.returns is None or not scope.returns:
+        if not scope.returns:
             return None
         first = scope.returns[0]
         if all(value is first or value == first for value in scope.returns):
@@ -542,8 +645,38 @@ class Walker:
             self._consume(value)
         return None
 
-    def _inline(self, node: cst.Call, name: str, scope: Scope) -> Value:
-        """``self.helper(x)``: the helper's body runs here, with the caller's values."""
+    def _can_inline(self, name: str, scope: Scope) -> bool:
+        state = scope.cls
+        return (
+            state is not None
+            and name in state.methods
+            and (scope.attrs is None or name not in scope.attrs)  # an attribute wins
+            and name not in state.stack
+            and len(state.stack) < _MAX_INLINE_DEPTH
+        )
+
+    def _inline(
+        self, node: cst.FunctionDef, scope: Scope, args: list[Value], keywords: dict[str, Value]
+    ) -> Value:
+        """Run ``node`` for its caller, once per distinct set of values (unless it makes
+        layers: every call of a factory makes new ones), within a budget per file."""
+        assert scope.cls is not None
+        key = (id(scope.cls), node.name.value, tuple(args), tuple(sorted(keywords.items())))
+        if key in self._inlined:
+            return self._inlined[key]
+        if self._inline_budget <= 0:
+            for value in (*args, *keywords.values()):
+                self._consume(value)
+            return None
+        self._inline_budget -= 1
+        made = len(self.layers) + len(self.sequentials)
+        result = self._method(node, scope.cls, False, args, keywords)
+        if len(self.layers) + len(self.sequentials) == made:
+            self._inlined[key] = result
+        return result
+
+    def _call_method(self, node: cst.Call, name: str, scope: Scope) -> Value:
+        """``self.helper(x, k=v)``: the helper's body runs here, with the caller's values."""
         assert scope.cls is not None
         args = [self._eval(arg.value, scope) for arg in node.args if not arg.keyword]
         keywords = {
@@ -551,11 +684,11 @@ class Walker:
             for arg in node.args
             if arg.keyword is not None
         }
-        if any(arg.star for arg in node.args):
+        if any(arg.star for arg in node.args):  # `*xs`: which value goes where is unknown
             for value in (*args, *keywords.values()):
                 self._consume(value)
             args, keywords = [], {}
-        return self._method(scope.cls.methods[name], scope.cls, args, keywords)
+        return self._inline(scope.cls.methods[name], scope, args, keywords)
 
     # ---------------------------------------------------------------- expressions
 
@@ -573,7 +706,13 @@ class Walker:
         if isinstance(node, cst.Attribute):
             if self._is_self_attr(node, scope):
                 assert scope.attrs is not None
-                return scope.attrs.get(node.attr.value)
+                name = node.attr.value
+                if name not in scope.attrs and self._can_inline(name, scope):
+                    assert scope.cls is not None
+                    method = scope.cls.methods[name]
+                    if _decorated(method, "property"):
+                        return self._inline(method, scope, [], {})
+                return scope.attrs.get(name)
             base = self._eval(node.value, scope)
             if isinstance(base, Flow):
                 if node.attr.value in torch.PASSTHROUGH_ATTRIBUTES:  # `x.T`, `x.data`
@@ -656,28 +795,26 @@ class Walker:
         return None
 
     def _call(self, node: cst.Call, scope: Scope) -> Value:
-        memo = self._memo.get(id(node))
-        if memo is not None:
-            return memo
         recognized = self._recognize(node.func, scope)
         if recognized is not None:
             return self._known_call(node, recognized, scope)
         func = node.func
         if (
-            scope.cls is not None
+            isinstance(func, cst.Attribute)
             and self._is_self_attr(func, scope)
-            and isinstance(func, cst.Attribute)
-            and func.attr.value in scope.cls.methods
-            and func.attr.value not in scope.cls.stack
-            and len(scope.cls.stack) < _MAX_INLINE_DEPTH
+            and self._can_inline(func.attr.value, scope)
         ):
-            return self._inline(node, func.attr.value, scope)
+            assert scope.cls is not None
+            if not _decorated(scope.cls.methods[func.attr.value], "property"):
+                return self._call_method(node, func.attr.value, scope)
         if isinstance(func, cst.Attribute) and not self._is_self_attr(func, scope):
             method = func.attr.value
-            if method in semantics.TORCH_TENSOR_METHODS and self._init_target(func.value, scope):
-                self._set_init(func.value, torch.method_init(method, node, scope.context), scope)
-                self._walk_args(node, scope)
-                return None
+            if method in semantics.TORCH_TENSOR_METHODS:
+                layer = self._init_target(func.value, scope)
+                if layer is not None:
+                    layer.init = torch.method_init(method, node, scope.context)
+                    self._walk_args(node, scope)
+                    return None
             if method in semantics.TORCH_MUTATING_METHODS:
                 self._consume(self._eval(func.value, scope))  # runs `.fill_(0.5)` first
                 layer = self._init_target(_chain_base(func.value), scope)
@@ -745,7 +882,6 @@ class Walker:
         if what is What.LAYER:
             layer = self._new_layer(node, recognized, scope)
             self._walk_args(node, scope)
-            self._memo[id(node)] = layer
             return layer
         if what is What.SEQUENTIAL:
             items = self._sequential_items(node, recognized.framework, scope)
@@ -753,7 +889,6 @@ class Walker:
             for item in seq.items:
                 self._mark_nested(item)
             self.sequentials.append(seq)
-            self._memo[id(node)] = seq
             return seq
         if what is What.FUNCTIONAL_MODEL:
             outputs = argument(node, 1, "outputs")
@@ -830,7 +965,7 @@ class Walker:
 
     def _break(self, seq: SeqObj) -> None:
         """Replace a Sequential whose contents we lost track of by one unreadable item."""
-        seq.items = [LayerObj("?", LayerKind.OTHER, seq.framework, _OPAQUE_CALL, "", -1)]
+        seq.items = [_opaque_item(seq.framework)]
 
     def _mark_nested(self, item: LayerObj | SeqObj) -> None:
         if isinstance(item, SeqObj):
@@ -989,11 +1124,20 @@ _OPAQUE_CALL = cst.Call(func=cst.Name("_"))
 _MAX_INLINE_DEPTH = 6  # methods calling methods: deeper chains are left unknown
 
 
-def _is_static(node: cst.FunctionDef) -> bool:
-    return any(
-        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
-        for d in node.decorators
-    )
+_ENTRY_POINTS = ("forward", "call", "__call__")
+
+
+def _decorated(node: cst.FunctionDef, name: str) -> bool:
+    """``@staticmethod``, ``@property``, also ``@functools.cached_property``-style names."""
+    for decorator in node.decorators:
+        text = dotted(decorator.decorator)
+        if text is not None and text.split(".")[-1] in (name, f"cached_{name}"):
+            return True
+    return False
+
+
+def _opaque_item(framework: Framework) -> LayerObj:
+    return LayerObj("?", LayerKind.OTHER, framework, _OPAQUE_CALL, "", -1)
 
 
 def _same_items(a: list[LayerObj | SeqObj], b: list[LayerObj | SeqObj]) -> bool:

@@ -6,7 +6,7 @@ are few, and only candidate calls are ever resolved.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -66,6 +66,8 @@ class Imports:
     star_exports: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # names the module binds by other means than framework imports (defs, assignments, ...)
     module_bound: set[str] = field(default_factory=set)
+    # names a fix may write anywhere: imported unconditionally, before any code runs
+    fixable: set[str] = field(default_factory=set)
 
     def add(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
@@ -107,7 +109,22 @@ class Imports:
             list(self.star_modules),
             self.star_exports,
             self.module_bound,
+            self.fixable,
         )
+
+    def merged(self, others: Sequence[Imports]) -> Imports:
+        """The names bound to the same thing on every path (``try: from tensorflow.keras
+        import X`` / ``except ImportError: from keras import X`` binds X either way)."""
+        result = self.copy()
+        for name, target in self.aliases.items():
+            if any(canonical(o.aliases.get(name, "")) != canonical(target) for o in others):
+                del result.aliases[name]
+                result.sources.pop(name, None)
+            else:
+                sources = [s for o in others for s in o.sources.get(name, [])]
+                if sources:
+                    result.sources[name] = list(dict.fromkeys(sources))
+        return result
 
     def add_alias(self, node: cst.Assign) -> bool:
         """``keras = tf.keras``, ``init = nn.init``: a new name for a framework path."""
@@ -148,10 +165,15 @@ class Imports:
             for star in self.star_modules
         )
 
-    def local_for(self, qualified: str) -> str | None:
-        """A local spelling that resolves to ``qualified``, shortest first, if any exists."""
+    def local_for(
+        self, qualified: str, usable: Callable[[str], bool] = lambda name: True
+    ) -> str | None:
+        """A local spelling that resolves to ``qualified``, shortest first, if any exists;
+        ``usable`` says which local names a fix may write."""
         best: str | None = None
         for local, target in self.aliases.items():
+            if not usable(local):
+                continue
             target = canonical(target)
             if qualified == target:
                 candidate = local
@@ -171,27 +193,124 @@ def collect_top_level_imports(
     as functions see them when they run: a name the module also binds otherwise (``init =
     ...``, ``def init``, ``from .helpers import init``) is not the import's any more."""
     imports = Imports(star_exports=star_exports)
-    _collect(module.body, imports)
+    _collect(module.body, imports, _Header())
     for name in imports.module_bound:
         imports.aliases.pop(name, None)
+        imports.fixable.discard(name)
     return imports
 
 
-def _collect(body: Sequence[cst.CSTNode], imports: Imports) -> None:
+@dataclass
+class _Header:
+    """Where we are among the top-level statements, for which imports a fix may rely on."""
+
+    code_seen: bool = False  # a statement that runs code came first: later imports may not
+    conditional: bool = False  # inside `if` or an unmatched `try`
+
+
+def _collect(body: Sequence[cst.CSTNode], imports: Imports, header: _Header) -> None:
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, (cst.Import, cst.ImportFrom)):
                     imports.add(small)
-                elif not (isinstance(small, cst.Assign) and imports.add_alias(small)):
+                    if not header.code_seen and not header.conditional:
+                        imports.fixable.update(_imported_names(small))
+                elif isinstance(small, cst.Assign) and imports.add_alias(small):
+                    continue
+                else:
                     _small_bound(small, imports.module_bound, set())
-        elif isinstance(statement, cst.If) and is_type_checking(statement.test):
-            if statement.orelse is not None:
-                _collect(_block_body(statement.orelse), imports)
+                    if not _is_declaration(small):
+                        header.code_seen = True
+        elif isinstance(statement, cst.If):
+            _collect_if(statement, imports, header)
+        elif isinstance(statement, (cst.Try, cst.TryStar)):
+            _collect_try(statement, imports, header)
         else:
             _header_bound(statement, imports.module_bound)
-            for block in _blocks(statement):
-                _collect(block, imports)
+            if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                header.code_seen = True
+                for block in _blocks(statement):
+                    _collect(block, imports, header)
+
+
+def _collect_if(statement: cst.If, imports: Imports, header: _Header) -> None:
+    if not is_type_checking(statement.test):  # a TYPE_CHECKING block never runs
+        inner = _Header(header.code_seen, conditional=True)
+        _collect(_block_body(statement), imports, inner)
+        header.code_seen = inner.code_seen
+    if isinstance(statement.orelse, cst.If):
+        _collect_if(statement.orelse, imports, header)
+    elif statement.orelse is not None:
+        inner = _Header(header.code_seen, conditional=True)
+        _collect(_block_body(statement.orelse), imports, inner)
+        header.code_seen = inner.code_seen
+
+
+def _collect_try(statement: cst.Try | cst.TryStar, imports: Imports, header: _Header) -> None:
+    """``try: import X`` / ``except ImportError: import X as ...`` (or ``X = None``): the
+    name is bound either way, and the fallback is not a rebinding that hides the import."""
+    tried = Imports(star_exports=imports.star_exports)
+    inner = _Header(header.code_seen, conditional=True)
+    _collect(_block_body(statement), tried, inner)
+    handled = Imports(star_exports=imports.star_exports)
+    for handler in statement.handlers:
+        _collect(_block_body(handler), handled, _Header(inner.code_seen, conditional=True))
+    for block in (statement.orelse, statement.finalbody):
+        if block is not None:
+            _collect(_block_body(block), imports, inner)
+    for source in (tried, handled):
+        imports.aliases.update(source.aliases)
+        for name, nodes in source.sources.items():
+            imports.sources.setdefault(name, []).extend(nodes)
+        imports.star_modules.extend(source.star_modules)
+        imports.module_bound.update(source.module_bound - set(tried.aliases))
+    both = {
+        name
+        for name in tried.aliases
+        if name in handled.aliases
+        and canonical(handled.aliases[name]) == canonical(tried.aliases[name])
+    }
+    if not header.code_seen and not header.conditional:
+        imports.fixable.update(both)  # bound by an import whichever arm runs
+    header.code_seen = inner.code_seen
+
+
+def _imported_names(node: cst.Import | cst.ImportFrom) -> set[str]:
+    found: set[str] = set()
+    _small_bound(node, found, set())
+    return found
+
+
+def _is_declaration(small: cst.BaseSmallStatement) -> bool:
+    """Statements that run no code of the module's: docstrings, literal constants,
+    ``__all__``, pass."""
+    if isinstance(small, cst.Pass):
+        return True
+    if isinstance(small, cst.Expr):
+        return isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+    if isinstance(small, (cst.Assign, cst.AnnAssign)):
+        value = small.value
+        if value is None:
+            return True
+        return isinstance(value, _LITERALS) and not _has_call(value)
+    return False
+
+
+_LITERALS = (
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.Integer,
+    cst.Float,
+    cst.Name,
+    cst.List,
+    cst.Tuple,
+    cst.Dict,
+)
+
+
+def _has_call(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) or any(_has_call(child) for child in node.children)
 
 
 def is_type_checking(test: cst.BaseExpression) -> bool:
@@ -235,6 +354,8 @@ def _small_bound(small: cst.BaseSmallStatement, bound: set[str], declared: set[s
             text = dotted(name) if isinstance(name, (cst.Name, cst.Attribute)) else None
             if text:
                 bound.add(text.split(".")[0])
+    elif isinstance(small, cst.Del):
+        _target_names(small.target, bound)
     elif isinstance(small, (cst.Global, cst.Nonlocal)):
         declared.update(item.name.value for item in small.names)
 
@@ -289,3 +410,94 @@ def _target_names(target: cst.CSTNode, found: set[str]) -> None:
             _target_names(element.value, found)
     elif isinstance(target, cst.StarredElement):
         _target_names(target.value, found)
+
+
+def rebound_names(module: cst.Module) -> set[str]:
+    """Every name the module binds anywhere other than by one framework import: locals,
+    parameters, loop and ``with`` targets, walrus, match captures, ``del``, ``global``, defs,
+    and names imported from two different places."""
+    visitor = _Rebinds()
+    module.visit(visitor)
+    ambiguous = {name for name, targets in visitor.imported.items() if len(targets) > 1}
+    return visitor.bound | ambiguous
+
+
+class _Rebinds(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.imported: dict[str, set[str]] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            _target_names(target.target, self.bound)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        _target_names(node.target, self.bound)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        _target_names(node.target, self.bound)
+
+    def visit_For(self, node: cst.For) -> None:
+        _target_names(node.target, self.bound)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        _target_names(node.target, self.bound)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            _target_names(node.asname.name, self.bound)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            _target_names(node.name.name, self.bound)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        _target_names(node.target, self.bound)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self.bound.add(node.name.value)
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self.bound.add(node.name.value)
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        if node.rest is not None:
+            self.bound.add(node.rest.value)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        _target_names(node.target, self.bound)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.bound.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.bound.update(item.name.value for item in node.names)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.bound.add(node.name.value)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.bound.add(node.name.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.bound.add(node.name.value)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            module = dotted(alias.name) or ""
+            local = alias.asname.name if alias.asname is not None else None
+            name = local.value if isinstance(local, cst.Name) else module.split(".")[0]
+            target = canonical(module) if isinstance(local, cst.Name) else module.split(".")[0]
+            self.imported.setdefault(name, set()).add(target)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        base = "." * len(node.relative) + (dotted(node.module) or "" if node.module else "")
+        for alias in node.names:
+            local = alias.asname.name if alias.asname is not None else alias.name
+            if isinstance(local, cst.Name) and isinstance(alias.name, cst.Name):
+                target = canonical(f"{base}.{alias.name.value}")
+                self.imported.setdefault(local.value, set()).add(target)
