@@ -386,6 +386,13 @@ def is_relu_family(act: Act) -> bool:
     return act.family is ActFamily.RELU
 
 
+def he_fits(act: Act) -> bool:
+    """He's variance suits a rectifier only while its negative slope is small: the gain
+    2/(1+slope²) drops below 1.5 past |slope| ≈ 0.58 (slope 1 is the identity, gain 1)."""
+    slope = relu_slope(act)
+    return act.family is ActFamily.RELU and slope is not None and slope * slope <= 1.0 / 3.0
+
+
 def is_saturating(act: Act) -> bool:
     """Sigmoid, tanh and softmax: the activations He init over-drives (KIN102)."""
     return act.family in (ActFamily.SATURATING, ActFamily.SOFTMAX)

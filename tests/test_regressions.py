@@ -100,23 +100,35 @@ def test_multi_line_constant_becomes_a_tidy_named_call() -> None:
     assert "kernel_initializer=initializers.HeUniform())," in fixed(code)
 
 
-def test_unreadable_leaky_slope_is_reported_without_a_guessed_gain() -> None:
-    code = dedent(
+def test_leaky_slope_decides_whether_he_fits() -> None:
+    template = dedent(
         """\
         import torch.nn as nn
 
         LEAK = 0.2
         fc = nn.Linear(64, 64)
-        net = nn.Sequential(fc, nn.LeakyReLU(LEAK), nn.Linear(64, 1))
+        net = nn.Sequential(fc, nn.LeakyReLU({slope}), nn.Linear(64, 1))
         nn.init.xavier_uniform_(fc.weight)
         """
     )
-    (finding,) = check(code)
-    assert finding.code == "KIN101"
-    assert "(negative slope unknown)" in finding.message
-    assert finding.fix is None
-    literal = code.replace("nn.LeakyReLU(LEAK)", "nn.LeakyReLU(0.2)")
+    assert check(template.format(slope="LEAK")) == []  # unknown slope: never a guess
+    assert check(template.format(slope="1.0")) == []  # the identity: Glorot/LeCun is right
+    assert check(template.format(slope="0.9")) == []  # gain 1.1: He would overshoot
+    literal = template.format(slope="0.2")
     assert 'kaiming_uniform_(fc.weight, a=0.2, nonlinearity="leaky_relu")' in fixed(literal)
+    keras = dedent(
+        """\
+        from keras import Sequential, layers
+
+        model = Sequential([
+            layers.Dense(64, kernel_initializer="lecun_normal"),
+            layers.LeakyReLU(negative_slope={slope}),
+            layers.Dense(1),
+        ])
+        """
+    )
+    assert check(keras.format(slope="1.0")) == []
+    assert [d.code for d in check(keras.format(slope="0.3"))] == ["KIN101"]
 
 
 def test_diff_of_a_file_without_final_newline_applies_with_patch(tmp_path: Path) -> None:
@@ -361,12 +373,12 @@ def test_branches_agreeing_on_a_family_keep_the_family() -> None:
                 return y * g
         """
     )
-    proj, gate = check(code)
-    assert (proj.code, gate.code) == ("KIN102", "KIN101")
+    (proj,) = check(code)  # relu on one path, leaky 0.1 on the other: no single slope
+    assert proj.code == "KIN102"
     assert "feeds `sigmoid or tanh`" in proj.message
     assert proj.fix is not None  # Glorot for tanh or sigmoid alike
-    assert "feeds `leaky_relu or relu` (negative slope unknown)" in gate.message
-    assert gate.fix is None  # the slope differs by branch: no single gain to write
+    same_slope = code.replace("F.relu(self.gate(x))", "F.leaky_relu(self.gate(x), 0.1)")
+    assert [d.code for d in check(same_slope)] == ["KIN102", "KIN101"]
 
 
 def test_star_imports_of_framework_modules_are_read_and_fixed() -> None:

@@ -60,9 +60,11 @@ class ReluWithoutHe(Rule):
     Safe: the fix keeps the distribution (uniform or normal), the spelling (string, class or
     instance, `nn.init` function) and the arguments such as `seed`; it changes only the scale.
     For leaky ReLU in PyTorch it passes the slope: `kaiming_*_(w, a=slope,
-    nonlinearity="leaky_relu")`; when the slope is not a literal (`nn.LeakyReLU(cfg.slope)`)
-    no fix is offered rather than a guessed gain. `VarianceScaling` is rewritten in place
-    (`scale=2.0, mode="fan_in"`), keeping its distribution and seed.
+    nonlinearity="leaky_relu")`. A leaky ReLU whose slope cannot be read
+    (`nn.LeakyReLU(cfg.slope)`), or is large (|slope| > 0.58, where the right gain falls
+    below 1.5 and approaches Glorot's at slope 1), is not reported at all.
+    `VarianceScaling` is rewritten in place (`scale=2.0, mode="fan_in"`), keeping its
+    distribution and seed.
 
     ## References
     - [He et al. 2015, *Delving Deep into Rectifiers*](https://arxiv.org/abs/1502.01852)
@@ -141,8 +143,8 @@ class ReluWithoutHe(Rule):
                 continue
             if init.family not in (InitFamily.GLOROT, InitFamily.LECUN):
                 continue
-            if not semantics.is_relu_family(act):
-                continue
+            if not semantics.he_fits(act):
+                continue  # not a rectifier, or its slope is unknown or too large for He
             target = semantics.replacement(init.framework, InitFamily.HE, act, init.distribution)
             family = semantics.FAMILY_NAMES[init.family]
             yield self.report(
