@@ -125,6 +125,8 @@ class Layer:
     role: Role
     fan_in: int | None = None
     fan_out: int | None = None
+    units: int | None = None  # output units or filters, when literal
+    trainable: bool = True  # False for `trainable=False`: never updated, so never symmetric
     node: Any = field(default=None, compare=False, repr=False)  # the constructor call
     context: Any = field(default=None, compare=False, repr=False)
 

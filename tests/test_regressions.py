@@ -399,3 +399,19 @@ def test_star_imports_of_framework_modules_are_read_and_fixed() -> None:
     after = fixed(code)
     assert "xavier_normal_(fc.weight)" in after
     assert "import xavier_normal_" not in after  # the star import already provides it
+
+
+def test_frozen_or_single_filter_constant_kernels_are_deliberate() -> None:
+    template = dedent(
+        """\
+        from keras import Sequential, layers
+
+        model = Sequential([
+            layers.Conv2D({filters}, 3, use_bias=False, {frozen}kernel_initializer="ones"),
+            layers.Conv2D(16, 3, activation="relu"),
+        ])
+        """
+    )
+    assert check(template.format(filters=1, frozen="")) == []  # a box filter
+    assert check(template.format(filters=8, frozen="trainable=False, ")) == []
+    assert [d.code for d in check(template.format(filters=8, frozen=""))] == ["KIN002"]

@@ -90,6 +90,8 @@ def _layer(obj: LayerObj) -> Layer:
         role=Role.HIDDEN if obj.feeds_weight else Role.OUTPUT if obj.chain_end else Role.UNKNOWN,
         fan_in=obj.fan_in,
         fan_out=obj.fan_out,
+        units=obj.units,
+        trainable=obj.trainable,
         node=obj.node,
         context=obj.init.context if obj.init is not None else None,
     )

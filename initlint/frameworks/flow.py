@@ -61,6 +61,8 @@ class LayerObj:
     chain_end: bool = False
     fan_in: int | None = None
     fan_out: int | None = None
+    units: int | None = None
+    trainable: bool = True
 
 
 @dataclass(eq=False)
@@ -986,12 +988,15 @@ class Walker:
             if layer.kind.has_kernel:
                 layer.init = keras.kernel_init(recognized.name, node, scope.imports, scope.context)
             layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
+            layer.units = keras.units(node)
+            layer.trainable = keras.trainable(node)
         else:
             if layer.kind is LayerKind.ACTIVATION:
                 layer.inline_act = torch.module_act(recognized.name, node)
             elif layer.kind in (LayerKind.DENSE, LayerKind.CONV):
                 layer.init = torch.default_init(node, scope.context)
             layer.fan_in, layer.fan_out = torch.widths(recognized.name, node)
+            layer.units = torch.units(recognized.name, node)
         if layer.kind is LayerKind.RECURRENT:
             layer.init = layer.init if recognized.framework is Framework.KERAS else None
             layer.inline_act = None  # gates are read in a later pass; never guess them now

@@ -391,6 +391,17 @@ def _random_variance(pascal: str, call: cst.Call | None) -> float | None:
     return stddev * stddev * (_TRUNCATION if pascal == "TruncatedNormal" else 1.0)
 
 
+def units(call: cst.Call) -> int | None:
+    """``Dense(units)``, ``Conv2D(filters, ...)``: how many output units, when literal."""
+    return literal_int(argument(call, 0, "units")) or literal_int(argument(call, 0, "filters"))
+
+
+def trainable(call: cst.Call) -> bool:
+    """``trainable=False`` freezes a layer: its kernel never changes (a fixed filter)."""
+    value = argument(call, None, "trainable")
+    return not (isinstance(value, cst.Name) and value.value == "False")
+
+
 def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
     """(fan_in, fan_out) readable from the call alone: units/filters and input_dim."""
     if type_name in ("Dense",):

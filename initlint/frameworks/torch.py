@@ -244,6 +244,17 @@ def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
     return None, None
 
 
+def units(type_name: str, call: cst.Call) -> int | None:
+    """Output features or channels, when literal (transposed convs: their output channels)."""
+    if type_name in ("Linear", "LazyLinear"):
+        position = 1 if type_name == "Linear" else 0
+        return literal_int(argument(call, position, "out_features"))
+    if "Conv" in type_name:
+        position = 0 if type_name.startswith("Lazy") else 1
+        return literal_int(argument(call, position, "out_channels"))
+    return None
+
+
 def default_init(node: cst.Call | None = None, context: object = None) -> Init:
     """PyTorch's own Linear/Conv default: kaiming_uniform_(a=sqrt(5)), Var 1/(3·fan_in) (§2.4)."""
     return Init(

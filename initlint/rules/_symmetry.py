@@ -6,12 +6,12 @@ from initlint.model import Layer, Role
 
 
 def symmetry_breaks_training(layer: Layer) -> bool:
-    """Only a layer known to feed another weight layer.
+    """Only a trainable layer known to feed another weight layer.
 
     Zero or constant output heads, final projections, gates and residual/adapter branches
     (LoRA's B, ControlNet zero-convs, adaLN-Zero) are deliberate: their output is the
     model's, or is mixed elementwise into it, so each unit gets its own gradient. Their role
     is OUTPUT or UNKNOWN and they stay quiet; so does any layer whose data flow we could
-    not follow.
+    not follow. A frozen layer (``trainable=False``) is a fixed transform, never trained.
     """
-    return layer.role is Role.HIDDEN
+    return layer.role is Role.HIDDEN and layer.trainable

@@ -47,7 +47,8 @@ class ConstantKernel(Rule):
     so activations grow with the layer's fan-in.
 
     Constant initialisation of biases and of normalization weights (gamma = 1) is standard
-    and is not a kernel; constant output heads stay quiet, as zero ones do.
+    and is not a kernel; constant output heads stay quiet, as zero ones do, and so do frozen
+    layers (`trainable=False`) and single-filter layers: a fixed averaging filter is a choice.
 
     ## Example
     ```python
@@ -154,8 +155,8 @@ class ConstantKernel(Rule):
             init = layer.init
             if init is None or init.family is not InitFamily.CONSTANT:
                 continue
-            if not symmetry_breaks_training(layer):
-                continue
+            if not symmetry_breaks_training(layer) or layer.units == 1:
+                continue  # one unit has no twins: a single fixed filter is a choice
             target = semantics.recommendation(init.framework, layer.act, init.distribution)
             value = "" if init.value is None else f" ({init.value:g})"
             yield self.report(
