@@ -528,8 +528,7 @@ def variance(init: Init, fan_in: int | None, fan_out: int | None) -> float | Non
             return None
         return (init.gain2 or 1.0) * 2.0 / (fan_in + fan_out)
     if init.framework is Framework.TORCH and init.name.startswith("kaiming_"):
-        mode = dict(init.params).get("mode", "'fan_in'").strip("'\"").lower()
-        fan = fan_out if mode == "fan_out" else fan_in
+        fan = fan_out if _fan_out_mode(init) else fan_in
         return None if fan is None or init.gain2 is None else init.gain2 / fan
     if family is InitFamily.HE:
         return 2.0 / fan_in
@@ -540,3 +539,19 @@ def variance(init: Init, fan_in: int | None, fan_out: int | None) -> float | Non
     if family is InitFamily.ORTHOGONAL and fan_out is not None:
         return 1.0 / max(fan_in, fan_out)
     return None
+
+
+def he_over_glorot(init: Init, fan_in: int | None, fan_out: int | None) -> float | None:
+    """How many times He's variance exceeds Glorot's for this layer's fans (1 + fan_out/fan_in
+    with fan-in He): about 2 for square layers, near 1 for narrow heads, where the two
+    initializers hardly differ. None when a fan is unknown."""
+    if fan_in is None or fan_out is None or fan_in <= 0 or fan_out <= 0:
+        return None
+    return (fan_in + fan_out) / (fan_out if _fan_out_mode(init) else fan_in)
+
+
+def _fan_out_mode(init: Init) -> bool:
+    """``kaiming_*_(w, mode="fan_out")``: torch scales by fan_out instead of fan_in."""
+    if init.framework is not Framework.TORCH or not init.name.startswith("kaiming_"):
+        return False
+    return dict(init.params).get("mode", "'fan_in'").strip("'\"").lower() == "fan_out"

@@ -26,7 +26,7 @@ def test_activation_chosen_by_a_branch_is_unknown() -> None:
                 super().__init__()
                 self.act = act
                 self.fc = nn.Linear(64, 64)
-                self.out = nn.Linear(64, 1)
+                self.out = nn.Linear(64, 64)
                 nn.init.xavier_uniform_(self.fc.weight)
                 nn.init.kaiming_normal_(self.out.weight)
 
@@ -415,3 +415,50 @@ def test_frozen_or_single_filter_constant_kernels_are_deliberate() -> None:
     assert check(template.format(filters=1, frozen="")) == []  # a box filter
     assert check(template.format(filters=8, frozen="trainable=False, ")) == []
     assert [d.code for d in check(template.format(filters=8, frozen=""))] == ["KIN002"]
+
+
+def test_narrow_heads_where_he_and_glorot_hardly_differ_are_quiet() -> None:
+    keras = dedent(
+        """\
+        from keras import Sequential, layers
+
+        model = Sequential([
+            layers.Dense(128, activation="relu", kernel_initializer="he_normal", input_dim=784),
+            layers.Dropout(0.2),
+            layers.Dense({width}, activation="softmax", kernel_initializer="he_uniform"),
+        ])
+        """
+    )
+    assert check(keras.format(width=10)) == []  # He is 1.08x Glorot here
+    (finding,) = check(keras.format(width=128))  # a square layer: 2x
+    assert finding.code == "KIN102"
+    assert "2.0x Glorot's variance" in finding.message
+    torch = dedent(
+        """\
+        import torch
+        import torch.nn as nn
+
+        fc = nn.Linear(512, {width})
+        net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), fc, nn.Sigmoid())
+        nn.init.xavier_uniform_(net[0].weight)
+        nn.init.kaiming_uniform_(fc.weight, nonlinearity="relu")
+        """
+    )
+    # net[0] (784 -> 512, He is 1.65x Glorot) fires either way; the 512 -> 1 head does not
+    assert [d.code for d in check(torch.format(width=1))] == ["KIN101"]
+    assert [d.code for d in check(torch.format(width=512))] == ["KIN101", "KIN102"]
+
+
+def test_glorot_on_a_narrow_relu_layer_is_quiet() -> None:
+    code = dedent(
+        """\
+        import torch.nn as nn
+
+        net = nn.Sequential(nn.Linear(1024, 16), nn.ReLU(), nn.Linear(16, 1))
+        nn.init.xavier_uniform_(net[0].weight)
+        """
+    )
+    assert check(code) == []  # 2/(1024+16) is within 1.02x of He's 2/1024
+    assert [
+        d.code for d in check(code.replace("1024, 16", "256, 256").replace("16, 1", "256, 1"))
+    ] == ["KIN101"]

@@ -83,6 +83,7 @@ class Flow:
 
     layer: LayerObj | None
     activated: bool = False
+    width: int | None = None  # features per example, while a Dense/Linear output is unchanged
 
 
 Value = LayerObj | SeqObj | Flow | None
@@ -853,8 +854,9 @@ class Walker:
                 receiver = self._eval(func.value, scope)
                 self._walk_args(node, scope)
                 if isinstance(receiver, Flow):
-                    if method in torch.PASSTHROUGH_METHODS:
-                        return receiver
+                    if method in torch.PASSTHROUGH_METHODS:  # `.view(...)` may change width
+                        same = method in ("to", "float", "half", "type_as", "contiguous")
+                        return receiver if same else Flow(receiver.layer, receiver.activated)
                     act = torch.function_act(method, None, f".{method}()")
                     return self._activate(receiver, act)
                 self._consume(receiver)
@@ -915,7 +917,7 @@ class Walker:
         if flow is None:
             return None
         if what is What.PASSTHROUGH:
-            return flow
+            return flow if "dropout" in recognized.name else Flow(flow.layer, flow.activated)
         display = recognized.name
         if recognized.framework is Framework.TORCH:
             act = torch.function_act(recognized.name, node, display)
@@ -1038,18 +1040,23 @@ class Walker:
                 if not flow.activated:
                     flow.layer.acts.append(LINEAR_ACT)
                 flow.layer.feeds_weight = True
+            if obj.kind is LayerKind.DENSE and obj.fan_in is None and flow.width is not None:
+                obj.fan_in = flow.width  # Dense(64) after Dense(128): fan_in 128
+            width = obj.units if obj.kind is LayerKind.DENSE else None
             if obj.kind is LayerKind.RECURRENT:  # its kernel feeds the gates, not what follows
                 obj.acts.append(UNKNOWN_ACT)
                 return Flow(obj, activated=True)
             inline = obj.inline_act
             if inline is not None and inline.family is not ActFamily.LINEAR:
                 obj.acts.append(inline)
-                return Flow(obj, activated=True)
-            return Flow(obj)
+                return Flow(obj, activated=True, width=width)
+            return Flow(obj, width=width)
         if obj.kind is LayerKind.ACTIVATION:
             return self._activate(flow, obj.inline_act or UNKNOWN_ACT)
-        if obj.kind in (LayerKind.NORMALIZATION, LayerKind.PASSTHROUGH):
+        if obj.kind is LayerKind.NORMALIZATION or _keeps_width(obj.type):
             return flow
+        if obj.kind is LayerKind.PASSTHROUGH:  # pooling, flatten, reshape: a new width
+            return Flow(flow.layer, flow.activated)
         self._consume(flow)
         return _PARAM_FLOW
 
@@ -1058,7 +1065,7 @@ class Walker:
         if flow.layer is None or flow.activated:
             return flow
         flow.layer.acts.append(act)
-        return Flow(flow.layer, activated=True)
+        return Flow(flow.layer, activated=True, width=flow.width)
 
     @staticmethod
     def _consume(value: Value) -> None:
@@ -1139,6 +1146,11 @@ def _decorated(node: cst.FunctionDef, name: str) -> bool:
         if text is not None and text.split(".")[-1] in (name, f"cached_{name}"):
             return True
     return False
+
+
+def _keeps_width(type_name: str) -> bool:
+    """Dropout and noise layers change no shape; Identity neither."""
+    return "Dropout" in type_name or "Noise" in type_name or type_name == "Identity"
 
 
 def _opaque_item(framework: Framework) -> LayerObj:

@@ -8,8 +8,11 @@ from textwrap import dedent
 from initlint import semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
-from initlint.model import InitFamily, Model
+from initlint.model import InitFamily, Model, Role
 from initlint.rules._base import Example, Rule
+
+# He's variance must exceed Glorot's by this much to matter (square layers: 2x).
+_MATERIAL = 1.5
 
 
 class HeWithSaturating(Rule):
@@ -24,7 +27,10 @@ class HeWithSaturating(Rule):
     saturated tails where gradients vanish; Glorot (Xavier) is the matching choice.
 
     A linear or identity output (a projection, a regression head) is not flagged: He there
-    only doubles the variance of one layer, and projection layers use it widely.
+    only doubles the variance of one layer, and projection layers use it widely. Nor is a
+    narrow layer, where He's variance (2/fan_in) is within 1.5x of Glorot's
+    (2/(fan_in+fan_out)): a `Dense(10, activation="softmax")` after a 128-wide layer gets
+    only 8% more; an output head whose widths cannot be read is given that benefit of doubt.
     `kaiming_*_(w, nonlinearity="tanh")` is PyTorch's own gain for tanh, not He, and is not
     flagged either.
 
@@ -91,7 +97,8 @@ class HeWithSaturating(Rule):
 
                 model = models.Sequential([
                     layers.Dense(64, activation="tanh", kernel_initializer="he_normal"),
-                    layers.Dense(10, activation="softmax", kernel_initializer='HeUniform'),
+                    layers.Dense(64, activation="sigmoid", kernel_initializer='HeUniform'),
+                    layers.Dense(10, activation="softmax"),
                 ])
                 """
             ),
@@ -101,7 +108,8 @@ class HeWithSaturating(Rule):
 
                 model = models.Sequential([
                     layers.Dense(64, activation="tanh", kernel_initializer="glorot_normal"),
-                    layers.Dense(10, activation="softmax", kernel_initializer='GlorotUniform'),
+                    layers.Dense(64, activation="sigmoid", kernel_initializer='GlorotUniform'),
+                    layers.Dense(10, activation="softmax"),
                 ])
                 """
             ),
@@ -151,12 +159,18 @@ class HeWithSaturating(Rule):
                 continue
             if not semantics.is_saturating(act):
                 continue
+            ratio = semantics.he_over_glorot(init, layer.fan_in, layer.fan_out)
+            if ratio is not None and ratio < _MATERIAL:
+                continue  # a narrow layer: He and Glorot hardly differ
+            if ratio is None and layer.role is Role.OUTPUT:
+                continue  # a head of unknown width: it may be one of those
             target = semantics.replacement(
                 init.framework, InitFamily.GLOROT, act, init.distribution
             )
+            excess = "about twice" if ratio is None else f"{ratio:.1f}x"
             yield self.report(
                 layer.init_node,
                 f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.name}`): "
-                "the doubled variance saturates it",
+                f"{excess} Glorot's variance pushes it into saturation",
                 fix=replace_init(init, target),
             )
