@@ -16,7 +16,7 @@ def build_model() -> keras.Model:
             layers.Dense(256, activation="relu", kernel_initializer="glorot_uniform"),
             layers.Dropout(0.2),
             # He under tanh saturates it: KIN102.
-            layers.Dense(128, activation="tanh", kernel_initializer="he_normal"),
+            layers.Dense(256, activation="tanh", kernel_initializer="he_normal"),
             # Every unit of a zero kernel learns the same thing: KIN001.
             layers.Dense(64, kernel_initializer="zeros"),
             layers.Activation("relu"),

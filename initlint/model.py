@@ -97,6 +97,20 @@ class Init:
     node: Any = field(default=None, compare=False, repr=False)  # opaque handle for fixes
     context: Any = field(default=None, compare=False, repr=False)  # the file's names, for fixes
 
+    @property
+    def label(self) -> str:
+        """How messages name it: as written when that is short (``VarianceScaling(1.0,
+        "fan_avg")``, ``"GlorotUniform"``), else by its canonical name (``xavier_uniform_``)."""
+        written = " ".join(self.display.split())
+        if self.spelling is Spelling.STRING:
+            written = written.strip("'\"")  # the identifier, as the user spelled it
+        keras_value = self.framework is Framework.KERAS and self.spelling in (
+            Spelling.STRING,
+            Spelling.CLASS,
+            Spelling.INSTANCE,
+        )
+        return written if keras_value and 0 < len(written) <= 60 else self.name
+
 
 @dataclass(frozen=True, slots=True)
 class Act:

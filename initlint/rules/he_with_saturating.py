@@ -170,7 +170,7 @@ class HeWithSaturating(Rule):
             excess = "about twice" if ratio is None else f"{ratio:.1f}x"
             yield self.report(
                 layer.init_node,
-                f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.name}`): "
+                f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.label}`): "
                 f"{excess} Glorot's variance pushes it into saturation",
                 fix=replace_init(init, target),
             )

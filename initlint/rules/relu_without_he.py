@@ -156,6 +156,6 @@ class ReluWithoutHe(Rule):
             yield self.report(
                 layer.init_node,
                 f"`{layer.display}` feeds {semantics.describe_act(act)} but its kernel is "
-                f"{family} (`{init.name}`): ReLU-family activations need He init",
+                f"{family} (`{init.label}`): ReLU-family activations need He init",
                 fix=replace_init(init, target),
             )

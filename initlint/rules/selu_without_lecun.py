@@ -174,7 +174,7 @@ class SeluWithoutLecun(Rule):
                 add = f"; initialise its weight with `{semantics.display(target)}`"
             yield self.report(
                 layer.init_node,
-                f"`{layer.display}` feeds `selu` but its kernel is `{init.name}`{kind}: SELU "
+                f"`{layer.display}` feeds `selu` but its kernel is `{init.label}`{kind}: SELU "
                 f"self-normalises only with LeCun normal{add}",
                 fix=replace_init(init, target),
             )
