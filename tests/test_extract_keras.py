@@ -179,3 +179,59 @@ def test_functional_model_with_several_outputs() -> None:
         ("age", "linear", "output"),
         ("kind", "softmax", "output"),
     ]
+
+
+def test_initializers_and_activations_held_in_variables() -> None:
+    code = """
+        import tensorflow as tf
+        from tensorflow.keras import layers, Sequential
+
+        INIT = "lecun_uniform"
+        ACT = "relu"
+        he = tf.keras.initializers.HeNormal(seed=1)
+        model = Sequential()
+        for units in (64, 32):
+            model.add(layers.Dense(units, activation=ACT, kernel_initializer=INIT))
+        head = layers.Dense(10, activation="relu", kernel_initializer=he)
+    """
+    layers_ = [layer for model in models(code) for layer in model.weight_layers]
+    assert [(layer.init.name, layer.init.spelling.value, layer.act.name) for layer in layers_] == [
+        ("lecun_uniform", "opaque", "relu"),
+        ("he_normal", "opaque", "relu"),
+    ]
+
+
+def test_activation_functions_stored_on_self_and_layers_built_in_build() -> None:
+    code = """
+        import keras
+        from keras import layers
+
+        class Block(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.act = keras.activations.relu
+
+            def build(self, input_shape):
+                self.fc = layers.Dense(64, kernel_initializer="glorot_uniform")
+                self.out = layers.Dense(1)
+
+            def call(self, x):
+                return self.out(self.act(self.fc(x)))
+    """
+    assert [(r[3], r[4]) for r in summary(code)["Block"]] == [
+        ("relu", "hidden"),
+        ("linear", "output"),
+    ]
+
+
+def test_input_shape_gives_the_first_width() -> None:
+    code = """
+        import keras
+        from keras import layers
+
+        inputs = keras.Input(shape=(10, 64))
+        scores = layers.Dense(1)(inputs)
+        seq = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(256), layers.Dense(10)])
+    """
+    fans = [(layer.fan_in, layer.fan_out) for m in models(code) for layer in m.weight_layers]
+    assert fans == [(64, 1), (784, 256), (256, 10)]

@@ -18,6 +18,7 @@ class What(enum.Enum):
     INIT_FUNCTION = "init_function"  # torch.nn.init.xavier_uniform_(w, ...)
     ACT_FUNCTION = "act_function"  # F.relu(x), tf.nn.relu(x)
     PASSTHROUGH = "passthrough"  # F.dropout(x), torch.flatten(x, 1)
+    INPUT = "input"  # keras.Input(shape=(784,)): where a functional graph starts
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,15 @@ class Flow:
     width: int | None = None  # features per example, while a Dense/Linear output is unchanged
 
 
-Value = LayerObj | SeqObj | Flow | None
+@dataclass(frozen=True, eq=False)
+class Literal:
+    """An initializer or activation held in a variable: ``init = HeNormal()``, ``ACT =
+    "relu"``, ``self.act = keras.activations.relu``. Compared by identity."""
+
+    node: cst.BaseExpression
+
+
+Value = LayerObj | SeqObj | Flow | Literal | None
 _PARAM_FLOW = Flow(None)
 
 
@@ -447,15 +455,12 @@ class Walker:
         return scope.imports
 
     def _alias(self, node: cst.Assign, scope: Scope) -> bool:
-        """``keras = tf.keras``: a new name for a framework path, not a value."""
-        if not isinstance(node.value, (cst.Name, cst.Attribute)):
+        """``keras = tf.keras``: a new name for a framework path, not a value. The rules for
+        what counts are ``Imports.add_alias``'s; nothing changes when it declines."""
+        imports = scope.imports.copy()
+        if not imports.add_alias(node):
             return False
-        qualified = scope.imports.qualify(node.value)
-        if qualified is None or qualified.split(".")[0] not in ("keras", "torch", "tensorflow"):
-            return False
-        if qualified.rsplit(".", 1)[-1] in ("weight", "bias", "data"):
-            return False  # `w = fc.weight` with fc a module name is not a path
-        self._own_imports(scope).add_alias(node)
+        scope.imports = imports
         scope.context = self.make_context(scope.imports)
         for target in node.targets:  # the name now means the framework path, not a value
             if isinstance(target.target, cst.Name):
@@ -610,10 +615,10 @@ class Walker:
         for statement in node.body.body:
             if not isinstance(statement, cst.FunctionDef):
                 self._statement(statement, class_scope)
-        # As at runtime: `__init__` first, then `forward`/`call`; a helper runs where it is
-        # called from. Helpers nobody here calls run last, on their own: their returns are
-        # not the model's output.
-        for entry in ("__init__", *_ENTRY_POINTS):
+        # As at runtime: `__init__` first, Keras' `build` next, then `forward`/`call`; a helper
+        # runs where it is called from. Helpers nobody here calls run last, on their own:
+        # their returns are not the model's output.
+        for entry in ("__init__", "build", *_ENTRY_POINTS):
             if entry in methods and entry not in state.walked:
                 self._method(methods[entry], state, entry=True)
         for method_name, method in methods.items():
@@ -704,6 +709,10 @@ class Walker:
         )
 
     def _eval(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            return Literal(node)
+        if isinstance(node, (cst.Name, cst.Attribute)) and self._is_reference(node, scope):
+            return Literal(node)  # `keras.activations.relu`, `initializers.HeNormal`
         if isinstance(node, cst.Name):
             return scope.env.get(node.value)
         if isinstance(node, cst.Attribute):
@@ -801,6 +810,9 @@ class Walker:
         recognized = self._recognize(node.func, scope)
         if recognized is not None:
             return self._known_call(node, recognized, scope)
+        if (scope.imports.qualify(node.func) or "").startswith("keras.initializers."):
+            self._walk_args(node, scope)
+            return Literal(node)  # `init = initializers.HeNormal(seed=1)`, held for later
         func = node.func
         if (
             isinstance(func, cst.Attribute)
@@ -867,6 +879,18 @@ class Walker:
             self._walk_args(node, scope)
             return None
         callee = self._eval(func, scope)
+        if isinstance(callee, Literal):  # `self.act(x)` with `self.act = F.relu`
+            recognized = self._recognize(callee.node, scope)
+            if recognized is not None and recognized.what is What.ACT_FUNCTION:
+                first = node.args[0].value if node.args and not node.args[0].keyword else None
+                flow = self._as_flow(self._eval(first, scope)) if first is not None else None
+                for arg in node.args[1:]:
+                    self._consume(self._eval(arg.value, scope))
+                if flow is None:
+                    return None
+                return self._activate(flow, self._function_act(recognized, callee.node, scope))
+            self._walk_args(node, scope)
+            return None
         if isinstance(callee, (LayerObj, SeqObj)):
             first = node.args[0].value if node.args and not node.args[0].keyword else None
             flow = self._as_flow(self._eval(first, scope)) if first is not None else _PARAM_FLOW
@@ -876,6 +900,27 @@ class Walker:
         self._consume(callee)
         self._walk_args(node, scope)
         return None
+
+    def _is_reference(self, node: cst.Name | cst.Attribute, scope: Scope) -> bool:
+        """A name for an activation function or Keras initializer, not a call of one."""
+        if isinstance(node, cst.Name) and node.value in scope.env:
+            return False
+        qualified = scope.imports.qualify(node)
+        if qualified is None:
+            return False
+        if qualified.startswith("keras.initializers."):
+            return True
+        recognized = self._recognize(node, scope)
+        return recognized is not None and recognized.what is What.ACT_FUNCTION
+
+    def _resolve(self, scope: Scope) -> Callable[[cst.BaseExpression], cst.BaseExpression | None]:
+        """What a variable used as an initializer or activation holds, if we know."""
+
+        def resolve(node: cst.BaseExpression) -> cst.BaseExpression | None:
+            value = self._eval(node, scope) if isinstance(node, (cst.Name, cst.Attribute)) else None
+            return value.node if isinstance(value, Literal) and value.node is not node else None
+
+        return resolve
 
     def _walk_args(self, node: cst.Call, scope: Scope) -> None:
         for arg in node.args:
@@ -894,6 +939,9 @@ class Walker:
                 self._mark_nested(item)
             self.sequentials.append(seq)
             return seq
+        if what is What.INPUT:
+            self._walk_args(node, scope)
+            return Flow(None, width=keras.input_width(node))
         if what is What.FUNCTIONAL_MODEL:
             outputs = argument(node, 1, "outputs")
             for arg in node.args:
@@ -918,13 +966,17 @@ class Walker:
             return None
         if what is What.PASSTHROUGH:
             return flow if "dropout" in recognized.name else Flow(flow.layer, flow.activated)
-        display = recognized.name
+        return self._activate(flow, self._function_act(recognized, node, scope))
+
+    def _function_act(self, recognized: Recognized, node: cst.BaseExpression, scope: Scope) -> Act:
+        """The activation an activation function applies; ``node`` is its call, or a bare
+        reference to it (then its defaults apply)."""
+        call = node if isinstance(node, cst.Call) else None
+        func = node.func if isinstance(node, cst.Call) else node
         if recognized.framework is Framework.TORCH:
-            act = torch.function_act(recognized.name, node, display)
-        else:
-            qualified = scope.imports.qualify(node.func) or recognized.name
-            act = keras.function_act(qualified, node)
-        return self._activate(flow, act)
+            return torch.function_act(recognized.name, call, recognized.name)
+        qualified = scope.imports.qualify(func) or recognized.name
+        return keras.function_act(qualified, call)
 
     def _sequential_items(
         self, node: cst.Call, framework: Framework, scope: Scope
@@ -952,6 +1004,11 @@ class Walker:
         item = self._eval(source, scope)
         if isinstance(item, (LayerObj, SeqObj)):
             return item
+        if isinstance(item, Flow) and item.layer is None and item.width is not None:
+            node = source if isinstance(source, cst.Call) else _OPAQUE_CALL  # keras.Input(...)
+            start = LayerObj("Input", LayerKind.PASSTHROUGH, Framework.KERAS, node, "", -1)
+            start.units = item.width
+            return start
         self._consume(item)
         return self._opaque(source, scope)
 
@@ -986,9 +1043,12 @@ class Walker:
         )
         if recognized.framework is Framework.KERAS:
             layer.label = keras.label(recognized.name, node)
-            layer.inline_act = keras.layer_act(recognized.name, node, scope.imports)
+            resolve = self._resolve(scope)
+            layer.inline_act = keras.layer_act(recognized.name, node, scope.imports, resolve)
             if layer.kind.has_kernel:
-                layer.init = keras.kernel_init(recognized.name, node, scope.imports, scope.context)
+                layer.init = keras.kernel_init(
+                    recognized.name, node, scope.imports, scope.context, resolve
+                )
             layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
             layer.units = keras.units(node)
             layer.trainable = keras.trainable(node)
@@ -1055,6 +1115,8 @@ class Walker:
             return self._activate(flow, obj.inline_act or UNKNOWN_ACT)
         if obj.kind is LayerKind.NORMALIZATION or _keeps_width(obj.type):
             return flow
+        if obj.type == "Input":  # the first item of a Sequential: the input's width
+            return Flow(None, width=obj.units)
         if obj.kind is LayerKind.PASSTHROUGH:  # pooling, flatten, reshape: a new width
             return Flow(flow.layer, flow.activated)
         self._consume(flow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -124,6 +125,7 @@ STAR_EXPORTS: dict[str, frozenset[str]] = {
 }
 # Layers with a kernel take `kernel_initializer` and `activation` (frameworks.md §1.6).
 _SEQUENTIAL = {"keras.Sequential", "keras.models.Sequential"}
+_INPUT = {"keras.Input", "keras.layers.Input"}
 _MODEL = {"keras.Model", "keras.models.Model"}
 
 
@@ -133,6 +135,8 @@ def recognize(qualified: str) -> Recognized | None:
         return Recognized(What.SEQUENTIAL, Framework.KERAS, "Sequential")
     if qualified in _MODEL:
         return Recognized(What.FUNCTIONAL_MODEL, Framework.KERAS, "Model")
+    if qualified in _INPUT:
+        return Recognized(What.INPUT, Framework.KERAS, "Input")
     last = qualified.rsplit(".", 1)[-1]
     if qualified.startswith("keras.layers.") and last in LAYER_KINDS:
         return Recognized(What.LAYER, Framework.KERAS, last, LAYER_KINDS[last])
@@ -170,7 +174,16 @@ def function_act(qualified_name: str, call: cst.Call | None) -> Act:
     return semantics.make_act(name, qualified_name.rsplit(".", 1)[-1], slope)
 
 
-def layer_act(type_name: str, call: cst.Call, imports: Imports) -> Act | None:
+Resolver = Callable[[cst.BaseExpression], cst.BaseExpression | None]
+
+
+def _no_variables(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    return None
+
+
+def layer_act(
+    type_name: str, call: cst.Call, imports: Imports, resolve: Resolver = _no_variables
+) -> Act | None:
     """The activation a layer applies: ``activation=`` or the activation layer itself.
 
     None means "no activation argument": the layer is linear, and a following activation
@@ -184,7 +197,8 @@ def layer_act(type_name: str, call: cst.Call, imports: Imports) -> Act | None:
     value = argument(call, 1 if type_name == "Dense" else None, "activation")
     if value is None:
         return UNKNOWN_ACT if has_star_args(call) else None  # **kwargs may carry it
-    return activation_value(value, imports)
+    held = resolve(value)  # `activation=ACT` with `ACT = "relu"` defined before
+    return activation_value(held if held is not None else value, imports)
 
 
 def label(type_name: str, call: cst.Call) -> str:
@@ -260,8 +274,16 @@ def default_init(node: cst.CSTNode | None = None, context: object = None) -> Ini
     )
 
 
-def kernel_init(type_name: str, call: cst.Call, imports: Imports, context: object) -> Init:
-    """The kernel initializer of a Keras layer call, or the default."""
+def kernel_init(
+    type_name: str,
+    call: cst.Call,
+    imports: Imports,
+    context: object,
+    resolve: Resolver = _no_variables,
+) -> Init:
+    """The kernel initializer of a Keras layer call, or the default. A variable holding one
+    (``init = HeNormal()``) is read, reported where it is used, and never rewritten: its
+    definition may serve other layers."""
     value = argument(call, 3 if type_name == "Dense" else None, "kernel_initializer")
     if value is None:
         value = argument(call, None, "init")  # Keras 1 spelling
@@ -271,6 +293,10 @@ def kernel_init(type_name: str, call: cst.Call, imports: Imports, context: objec
         return default_init(call, context)
     if isinstance(value, cst.Name) and value.value == "None":  # falls back to glorot (§6.13)
         return dataclasses.replace(default_init(value, context), spelling=Spelling.NONE)
+    held = resolve(value)
+    if held is not None:
+        read = initializer_value(held, imports, context)
+        return dataclasses.replace(read, spelling=Spelling.OPAQUE, node=value)
     return initializer_value(value, imports, context)
 
 
@@ -389,6 +415,14 @@ def _random_variance(pascal: str, call: cst.Call | None) -> float | None:
     if stddev is None:
         return None
     return stddev * stddev * (_TRUNCATION if pascal == "TruncatedNormal" else 1.0)
+
+
+def input_width(call: cst.Call) -> int | None:
+    """The last axis of ``keras.Input(shape=(10, 64))``: what a Dense applied to it sees."""
+    shape = argument(call, 0, "shape")
+    if isinstance(shape, (cst.Tuple, cst.List)) and shape.elements:
+        return literal_int(shape.elements[-1].value)
+    return None
 
 
 def units(call: cst.Call) -> int | None:

@@ -11,9 +11,6 @@ from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model, Role
 from initlint.rules._base import Example, Rule
 
-# He's variance must exceed Glorot's by this much to matter (square layers: 2x).
-_MATERIAL = 1.5
-
 
 class HeWithSaturating(Rule):
     """
@@ -28,7 +25,7 @@ class HeWithSaturating(Rule):
 
     A linear or identity output (a projection, a regression head) is not flagged: He there
     only doubles the variance of one layer, and projection layers use it widely. Nor is a
-    narrow layer, where He's variance (2/fan_in) is within 1.5x of Glorot's
+    narrow layer, where He's variance (2/fan_in) is within 1.25x of Glorot's
     (2/(fan_in+fan_out)): a `Dense(10, activation="softmax")` after a 128-wide layer gets
     only 8% more; an output head whose widths cannot be read is given that benefit of doubt.
     `kaiming_*_(w, nonlinearity="tanh")` is PyTorch's own gain for tanh, not He, and is not
@@ -160,7 +157,7 @@ class HeWithSaturating(Rule):
             if not semantics.is_saturating(act):
                 continue
             ratio = semantics.he_over_glorot(init, layer.fan_in, layer.fan_out)
-            if ratio is not None and ratio < _MATERIAL:
+            if ratio is not None and ratio < semantics.MATERIAL_RATIO:
                 continue  # a narrow layer: He and Glorot hardly differ
             if ratio is None and layer.role is Role.OUTPUT:
                 continue  # a head of unknown width: it may be one of those

@@ -39,7 +39,7 @@ class ReluWithoutHe(Rule):
     choice and is what torchvision and Keras applications use there.
 
     A narrow layer is not reported for Glorot: with fan_out well below fan_in,
-    2/(fan_in+fan_out) is already within 1.5x of He's 2/fan_in.
+    2/(fan_in+fan_out) is already within 1.25x of He's 2/fan_in.
 
     Framework defaults are not this rule's business (Keras' implicit `glorot_uniform` and
     PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are left to a planned opt-in rule,
@@ -149,8 +149,9 @@ class ReluWithoutHe(Rule):
             if not semantics.he_fits(act):
                 continue  # not a rectifier, or its slope is unknown or too large for He
             ratio = semantics.he_over_glorot(init, layer.fan_in, layer.fan_out)
-            if init.family is InitFamily.GLOROT and ratio is not None and ratio < 1.5:
-                continue  # a narrow layer: Glorot's variance is already within 1.5x of He's
+            narrow = ratio is not None and ratio < semantics.MATERIAL_RATIO
+            if init.family is InitFamily.GLOROT and narrow:
+                continue  # Glorot's variance is already within 1.25x of He's
             target = semantics.replacement(init.framework, InitFamily.HE, act, init.distribution)
             family = semantics.FAMILY_NAMES[init.family]
             yield self.report(
