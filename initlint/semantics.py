@@ -382,10 +382,6 @@ def make_act(name: str, display: str = "", slope: float | None = None) -> Act:
     return Act(name, family, slope, display or name)
 
 
-def is_relu_family(act: Act) -> bool:
-    return act.family is ActFamily.RELU
-
-
 def he_fits(act: Act) -> bool:
     """He's variance suits a rectifier only while its negative slope is small: the gain
     2/(1+slope²) drops below 1.5 past |slope| ≈ 0.58 (slope 1 is the identity, gain 1)."""

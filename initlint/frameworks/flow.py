@@ -797,20 +797,14 @@ class Walker:
                 self._walk_node(child, scope)
 
     def _recognize(self, func: cst.BaseExpression, scope: Scope) -> Recognized | None:
-        qualified = scope.imports.qualify(func)
-        if qualified is None:
-            return None
-        if qualified.startswith("torch"):
-            return torch.recognize(qualified)
-        if qualified.startswith(("keras", "tensorflow")):
-            return keras.recognize(qualified)
-        return None
+        return _recognize_qualified(scope.imports.qualify(func))
 
     def _call(self, node: cst.Call, scope: Scope) -> Value:
-        recognized = self._recognize(node.func, scope)
+        qualified = scope.imports.qualify(node.func)
+        recognized = _recognize_qualified(qualified)
         if recognized is not None:
             return self._known_call(node, recognized, scope)
-        if (scope.imports.qualify(node.func) or "").startswith("keras.initializers."):
+        if qualified is not None and qualified.startswith("keras.initializers."):
             self._walk_args(node, scope)
             return Literal(node)  # `init = initializers.HeNormal(seed=1)`, held for later
         func = node.func
@@ -910,7 +904,7 @@ class Walker:
             return False
         if qualified.startswith("keras.initializers."):
             return True
-        recognized = self._recognize(node, scope)
+        recognized = _recognize_qualified(qualified)
         return recognized is not None and recognized.what is What.ACT_FUNCTION
 
     def _resolve(self, scope: Scope) -> Callable[[cst.BaseExpression], cst.BaseExpression | None]:
@@ -990,17 +984,21 @@ class Walker:
                 listed = isinstance(value, (cst.List, cst.Tuple)) and not arg.star
                 if listed and (keyword == "layers" or (keyword is None and position == 0)):
                     assert isinstance(value, (cst.List, cst.Tuple))
-                    items.extend(self._item(element.value, scope) for element in value.elements)
+                    items.extend(
+                        self._item(element.value, framework, scope) for element in value.elements
+                    )
                 else:
                     self._walk_expr(value, scope)
             elif keyword is None and not arg.star:
-                items.append(self._item(value, scope))
+                items.append(self._item(value, framework, scope))
             else:  # `*modules`, an OrderedDict: a chain we cannot read item by item
                 self._walk_expr(value, scope)
-                items.append(self._opaque(value, scope))
+                items.append(_opaque_item(framework))
         return items
 
-    def _item(self, source: cst.BaseExpression, scope: Scope) -> LayerObj | SeqObj:
+    def _item(
+        self, source: cst.BaseExpression, framework: Framework, scope: Scope
+    ) -> LayerObj | SeqObj:
         item = self._eval(source, scope)
         if isinstance(item, (LayerObj, SeqObj)):
             return item
@@ -1010,12 +1008,7 @@ class Walker:
             start.units = item.width
             return start
         self._consume(item)
-        return self._opaque(source, scope)
-
-    def _opaque(self, source: cst.BaseExpression, scope: Scope) -> LayerObj:
-        """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
-        node = source if isinstance(source, cst.Call) else _OPAQUE_CALL
-        return LayerObj("?", LayerKind.OTHER, Framework.TORCH, node, scope.name, len(self.layers))
+        return _opaque_item(framework)
 
     def _mutate(self, seq: SeqObj, method: str, node: cst.Call) -> None:
         """``model.pop()`` removes the last layer; other edits leave an unreadable chain."""
@@ -1210,12 +1203,24 @@ def _decorated(node: cst.FunctionDef, name: str) -> bool:
     return False
 
 
+def _recognize_qualified(qualified: str | None) -> Recognized | None:
+    """What a canonical framework name is, by the recogniser of its framework."""
+    if qualified is None:
+        return None
+    if qualified.startswith("torch"):
+        return torch.recognize(qualified)
+    if qualified.startswith(("keras", "tensorflow")):
+        return keras.recognize(qualified)
+    return None
+
+
 def _keeps_width(type_name: str) -> bool:
     """Dropout and noise layers change no shape; Identity neither."""
     return "Dropout" in type_name or "Noise" in type_name or type_name == "Identity"
 
 
 def _opaque_item(framework: Framework) -> LayerObj:
+    """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
     return LayerObj("?", LayerKind.OTHER, framework, _OPAQUE_CALL, "", -1)
 
 
