@@ -56,6 +56,7 @@ class Violation:
     message: str
     node: Any
     fix: FixPlan | None = None
+    subject: str = ""  # the layer it is about, so findings at one call can name them all
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint import fixes
-from initlint.diagnostics import Diagnostic, Edit, Fix, Position, Violation
+from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Violation
 from initlint.frameworks import extract, mentions_framework
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
@@ -118,18 +118,13 @@ def _place(
     positions: Mapping[cst.CSTNode, CodeRange], violations: list[Violation], lines: Lines
 ) -> list[Diagnostic]:
     """Resolve nodes to positions (computed once per file, only when there are findings)."""
-    seen: set[tuple[str, int, int]] = set()
     placed = []
-    for violation in violations:
+    for violation in _one_per_call(violations):
         where = positions.get(violation.node)
         if where is None:  # a node outside the tree: a bug in a rule, never shown half-placed
             continue
         start = Position(where.start.line, where.start.column + 1)
         end = Position(where.end.line, where.end.column + 1)
-        key = (violation.code, start.row, start.column)
-        if key in seen:  # one finding per source location and code (DESIGN.md)
-            continue
-        seen.add(key)
         rule = BY_CODE[violation.code]
         fix = None
         if violation.fix is not None and rule.fix_applicability is not None:
@@ -162,6 +157,35 @@ def _place(
             )
         )
     return placed
+
+
+def _one_per_call(violations: list[Violation]) -> list[Violation]:
+    """One finding per source location and code (DESIGN.md): an init call in a loop over
+    ``modules()`` or an ``apply`` hook fills several layers, and is reported once, naming
+    them. Its fix stands only if every layer's finding asks for the same rewrite."""
+    groups: dict[tuple[str, int], list[Violation]] = {}
+    for violation in violations:
+        groups.setdefault((violation.code, id(violation.node)), []).append(violation)
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        others = list(dict.fromkeys(v.subject for v in group[1:] if v.subject != first.subject))
+        if not others:
+            merged.append(first)
+            continue
+        shown = ", ".join(f"`{name}`" for name in others[:3])
+        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        message = f"{first.message} (same for {shown}{more}, filled by the same call)"
+        plans = {_plan_key(v.fix) for v in group}
+        fix = first.fix if len(plans) == 1 else None
+        merged.append(Violation(first.code, message, first.node, fix, first.subject))
+    return merged
+
+
+def _plan_key(plan: FixPlan | None) -> object:
+    if plan is None:
+        return None
+    return tuple((id(edit.node), edit.content) for edit in plan.edits)
 
 
 def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:

@@ -141,6 +141,7 @@ class Layer:
     fan_out: int | None = None
     units: int | None = None  # output units or filters, when literal
     trainable: bool = True  # False for `trainable=False`: never updated, so never symmetric
+    shared: tuple[Act, ...] = ()  # what the other layers filled by the same init call feed
     node: Any = field(default=None, compare=False, repr=False)  # the constructor call
     context: Any = field(default=None, compare=False, repr=False)
 

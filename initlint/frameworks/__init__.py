@@ -10,8 +10,9 @@ import libcst as cst
 
 from initlint import semantics
 from initlint.frameworks import keras, torch
-from initlint.frameworks.flow import LayerObj, Walker
+from initlint.frameworks.flow import Walker
 from initlint.frameworks.names import Imports, collect_top_level_imports, rebound_names
+from initlint.frameworks.values import LayerObj
 from initlint.model import UNKNOWN_ACT, Act, ActFamily, Layer, Model, Role
 
 STAR_EXPORTS = {**keras.STAR_EXPORTS, **torch.STAR_EXPORTS}
@@ -68,30 +69,38 @@ def extract(module: cst.Module) -> list[Model]:
 
 def build_models(layers: list[LayerObj]) -> list[Model]:
     groups: dict[str, list[LayerObj]] = defaultdict(list)
+    by_call: dict[int, list[LayerObj]] = defaultdict(list)
     for layer in layers:
         groups[layer.owner].append(layer)
+        if layer.init is not None and layer.init.explicit and layer.init.node is not None:
+            by_call[id(layer.init.node)].append(layer)
+    acts = {id(layer): _resolve_act(layer) for layer in layers}
     models = []
     for owner, members in groups.items():
         if not any(member.init is not None for member in members):
             continue
-        built = tuple(_layer(member) for member in sorted(members, key=lambda m: m.order))
+        built = tuple(
+            _layer(member, acts, by_call) for member in sorted(members, key=lambda m: m.order)
+        )
         models.append(Model(owner, members[0].framework, built))
     return models
 
 
-def _layer(obj: LayerObj) -> Layer:
+def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj]]) -> Layer:
+    peers = by_call.get(id(obj.init.node), []) if obj.init is not None else []
     return Layer(
         name=obj.label or f"{obj.type}#{obj.order}",
         type=obj.type,
         kind=obj.kind,
         framework=obj.framework,
         init=obj.init,
-        act=_resolve_act(obj),
+        act=acts[id(obj)],
         role=Role.HIDDEN if obj.feeds_weight else Role.OUTPUT if obj.chain_end else Role.UNKNOWN,
         fan_in=obj.fan_in,
         fan_out=obj.fan_out,
         units=obj.units,
         trainable=obj.trainable,
+        shared=tuple(acts[id(peer)] for peer in peers if peer is not obj),
         node=obj.node,
         context=obj.init.context if obj.init is not None else None,
     )

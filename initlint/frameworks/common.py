@@ -19,6 +19,10 @@ class What(enum.Enum):
     ACT_FUNCTION = "act_function"  # F.relu(x), tf.nn.relu(x)
     PASSTHROUGH = "passthrough"  # F.dropout(x), torch.flatten(x, 1)
     INPUT = "input"  # keras.Input(shape=(784,)): where a functional graph starts
+    MODULE_LIST = "module_list"  # nn.ModuleList([...]), nn.ModuleDict({...})
+    PARAMETER = "parameter"  # nn.Parameter(torch.zeros(out, in))
+    TENSOR_FACTORY = "tensor_factory"  # torch.zeros(...), torch.randn(...)
+    MATMUL = "matmul"  # torch.matmul(x, w), F.linear(x, w)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,15 +21,25 @@ pairing "unknown": never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
 from initlint import semantics
 from initlint.frameworks import keras, torch
-from initlint.frameworks.common import Recognized, What, argument, literal_int, literal_number
+from initlint.frameworks.common import (
+    Recognized,
+    What,
+    argument,
+    has_star_args,
+    literal_int,
+    literal_number,
+    literal_string,
+)
 from initlint.frameworks.names import Imports, dotted, is_type_checking, local_names
+from initlint.frameworks.values import Const, Flow, LayerObj, ListObj, Literal, ParamRef, SeqObj
 from initlint.model import (
     LINEAR_ACT,
     UNKNOWN_ACT,
@@ -43,58 +53,52 @@ from initlint.model import (
 )
 
 
-@dataclass(eq=False)
-class LayerObj:
-    """A layer constructor call, with what we learn about it while walking."""
+@dataclass(frozen=True)
+class ModuleRef:
+    """A module object whose insides we know: ``self`` in a method, or ``Net()`` for a class
+    defined in this file. Its submodules are the class's ``self.<attr>`` table."""
 
-    type: str
-    kind: LayerKind
-    framework: Framework
-    node: cst.Call
-    owner: str
-    order: int
-    label: str = ""
-    init: Init | None = None
-    inline_act: Act | None = None  # keras activation=..., or what an activation layer applies
-    acts: list[Act] = field(default_factory=list)
-    feeds_weight: bool = False
-    chain_end: bool = False
-    fan_in: int | None = None
-    fan_out: int | None = None
-    units: int | None = None
-    trainable: bool = True
-
-
-@dataclass(eq=False)
-class SeqObj:
-    """A Sequential container: its items are applied in order."""
-
-    framework: Framework
-    node: cst.Call
-    items: list[LayerObj | SeqObj]
-    label: str = ""
-    used: bool = False
-    nested: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Flow:
-    """A tensor: the weight layer that produced it, and whether it has been activated since."""
-
-    layer: LayerObj | None
-    activated: bool = False
-    width: int | None = None  # features per example, while a Dense/Linear output is unchanged
+    cls: ClassState
 
 
 @dataclass(frozen=True, eq=False)
-class Literal:
-    """An initializer or activation held in a variable: ``init = HeNormal()``, ``ACT =
-    "relu"``, ``self.act = keras.activations.relu``. Compared by identity."""
+class FuncRef:
+    """A function defined at module level, so a call (``model.apply(weights_init)``,
+    ``conv3x3(64, 64)``) can run its body with the caller's values."""
 
-    node: cst.BaseExpression
+    node: cst.FunctionDef
 
 
-Value = LayerObj | SeqObj | Flow | Literal | None
+@dataclass(frozen=True, eq=False)
+class ClassRef:
+    """A class defined in this file: calling it builds a ``ModuleRef``."""
+
+    cls: ClassState
+
+
+@dataclass(frozen=True, eq=False)
+class BoundMethod:
+    """``self._init_weights`` as a value (passed to ``self.apply``)."""
+
+    cls: ClassState
+    node: cst.FunctionDef
+
+
+Value = (
+    LayerObj
+    | SeqObj
+    | ListObj
+    | Flow
+    | Literal
+    | Const
+    | ParamRef
+    | ModuleRef
+    | FuncRef
+    | ClassRef
+    | BoundMethod
+    | tuple[Any, ...]  # `(name, p)` from `named_parameters()`, `(i, m)` from `enumerate`
+    | None
+)
 _PARAM_FLOW = Flow(None)
 
 
@@ -112,18 +116,21 @@ class Scope:
     cls: ClassState | None = None  # inside a method: the class's methods, for inlining
     returns: list[Value] | None = None  # inside a method run for its value: what it returns
     terminated: bool = False  # this path has returned or raised: what follows is dead
+    skipped: bool = False  # this path reached `continue`/`break`: the iteration is over
+    skips: list[State] | None = None  # in a loop body: the states at each `continue`
     fallbacks: set[str] = field(default_factory=set)  # names an except clause may rebind
     exits: list[State] = field(default_factory=list)  # states at each earlier return
 
     # what defs and classes written in this scope see when they run (module: every import)
     inner: tuple[Imports, object] | None = None
+    labels: bool = True  # name layers after the variables they are bound to
 
     def child(self, name: str, attrs: dict[str, Value] | None = None) -> Scope:
         imports, context = self.inner or (self.imports, self.context)
         return Scope(name, imports, context, attrs=attrs)
 
 
-@dataclass
+@dataclass(eq=False)
 class ClassState:
     """A class being walked: its ``self.<attr>`` table and its methods."""
 
@@ -133,6 +140,17 @@ class ClassState:
     parent: Scope
     walked: set[str] = field(default_factory=set)
     stack: list[str] = field(default_factory=list)  # methods being walked, innermost last
+    bases: tuple[ClassState, ...] = ()  # base classes defined in this file
+    external: bool = False  # a base class other than nn.Module that is not in this file
+    inherited: dict[str, cst.FunctionDef] = field(default_factory=dict)  # bases' methods
+
+    def lookup(self, name: str) -> cst.FunctionDef | None:
+        return self.methods.get(name) or self.inherited.get(name)
+
+    def lineage(self) -> Iterator[ClassState]:
+        yield self
+        for base in self.bases:
+            yield from base.lineage()
 
 
 @dataclass
@@ -145,6 +163,7 @@ class State:
     context: object
     inits: dict[LayerObj, Init | None]
     contents: dict[SeqObj, list[LayerObj | SeqObj]]
+    lists: dict[ListObj, tuple[list[Any], bool]]
 
 
 _INLINE_BUDGET = 400  # method bodies run for their callers, per file: bounds the total work
@@ -162,6 +181,10 @@ class Walker:
         self._inline_budget = _INLINE_BUDGET
         # (method, caller values) -> its value, for calls that made no layers
         self._inlined: dict[tuple[object, ...], Value] = {}
+        self._globals: dict[str, Value] = {}  # module-level functions and classes, by name
+        self._running: list[cst.FunctionDef] = []  # module functions being run for a caller
+        self.lists: list[ListObj] = []
+        self._module_scope: Scope | None = None
 
     def _unique(self, name: str) -> str:
         """A model name per definition: a second ``class Block`` is ``Block (2)``."""
@@ -180,6 +203,14 @@ class Walker:
         )
         scope = Scope("<module>", seen_so_far, self.make_context(seen_so_far))
         scope.inner = (self.module_imports, self.make_context(self.module_imports))
+        self._module_scope = scope
+        defined: dict[str, int] = {}
+        for statement in module.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                defined[statement.name.value] = defined.get(statement.name.value, 0) + 1
+        for statement in module.body:  # functions are called by name from anywhere
+            if isinstance(statement, cst.FunctionDef) and defined[statement.name.value] == 1:
+                self._globals[statement.name.value] = FuncRef(statement)
         self._body(module.body, scope)
         for seq in self.sequentials:  # Sequentials never applied in a forward: a chain alone
             if not seq.used and not seq.nested:
@@ -189,7 +220,7 @@ class Walker:
         if not isinstance(statements, (list, tuple)):
             return
         for statement in statements:
-            if scope.terminated:  # after a return or raise: dead code
+            if scope.terminated or scope.skipped:  # after return, raise, continue: dead code
                 return
             self._statement(statement, scope)
 
@@ -205,6 +236,14 @@ class Walker:
         elif isinstance(statement, cst.If) and is_type_checking(statement.test):
             if statement.orelse is not None:  # the TYPE_CHECKING block itself never runs
                 self._statement(statement.orelse, scope)
+        elif (
+            isinstance(statement, cst.If)
+            and (truth := self._truth(statement.test, scope)) is not None
+        ):
+            if truth:  # decided statically: `isinstance(m, nn.Linear)` for a known module
+                self._block(statement.body, scope)
+            elif statement.orelse is not None:
+                self._statement(statement.orelse, scope)
         elif isinstance(statement, cst.If):
             self._walk_expr(statement.test, scope)
             orelse = statement.orelse
@@ -217,22 +256,35 @@ class Walker:
             )
         elif isinstance(statement, cst.Else):
             self._block(statement.body, scope)
-        elif isinstance(statement, (cst.For, cst.While)):
-            if isinstance(statement, cst.For):
+        elif isinstance(statement, cst.For):
+            items = self._iteration(statement.iter, scope)
+            target = statement.target
+            if items is not None:  # a loop over modules or parameters we know: unrolled
+                for visited in items:
+                    if scope.terminated or scope.skipped:
+                        break
+
+                    def one(visited: Value = visited) -> None:
+                        self._bind(target, visited, scope)
+                        self._block(statement.body, scope)
+
+                    self._loop_body(one, scope)
+            else:
                 self._walk_expr(statement.iter, scope)
-                target = statement.target
 
                 def body() -> None:
                     self._bind(target, None, scope)  # the loop variable: one item, unknown
                     self._block(statement.body, scope)
 
-            else:
-                self._walk_expr(statement.test, scope)
-
-                def body() -> None:
-                    self._block(statement.body, scope)
-
-            self._branches(scope, [body, None])
+                self._branches(scope, [lambda: self._loop_body(body, scope), None])
+            if statement.orelse is not None:
+                self._block(statement.orelse.body, scope)
+        elif isinstance(statement, cst.While):
+            self._walk_expr(statement.test, scope)
+            self._branches(
+                scope,
+                [lambda: self._loop_body(lambda: self._block(statement.body, scope), scope), None],
+            )
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
         elif isinstance(statement, cst.With):
@@ -304,21 +356,37 @@ class Walker:
         """
         base = self._capture(scope)
         live: list[State] = []
+        skipped = False
         for branch in branches:
             self._apply_state(scope, base)
-            scope.terminated = False
+            scope.terminated = scope.skipped = False
             if branch is not None:
                 branch()
-            if scope.terminated:
-                scope.exits.append(self._capture(scope))
-            else:
+            if scope.skipped:  # its state is already among the loop's `continue` states
+                skipped = True
+            elif not scope.terminated:  # a path that returned is already among the exits
                 live.append(self._capture(scope))
+        scope.terminated = scope.skipped = False
         if live:
             self._apply_state(scope, self._merge_states(live))
-            scope.terminated = False
         else:
             self._apply_state(scope, base)
-            scope.terminated = True
+            scope.skipped = skipped
+            scope.terminated = not skipped
+
+    def _loop_body(self, run: Callable[[], None], scope: Scope) -> None:
+        """One pass of a loop body; the paths that ``continue`` rejoin at its end."""
+        outer, scope.skips = scope.skips, []
+        try:
+            run()
+        finally:
+            skips, scope.skips = scope.skips, outer
+        if scope.terminated and not skips:  # every path returned (recorded as exits)
+            return
+        ends = skips + ([] if scope.skipped or scope.terminated else [self._capture(scope)])
+        scope.terminated = scope.skipped = False
+        if ends:
+            self._apply_state(scope, ends[0] if len(ends) == 1 else self._merge_states(ends))
 
     def _capture(self, scope: Scope) -> State:
         return State(
@@ -328,6 +396,7 @@ class Walker:
             scope.context,
             {layer: layer.init for layer in self.layers},
             {seq: list(seq.items) for seq in self.sequentials},
+            {held: (list(held.items), held.known) for held in self.lists},
         )
 
     def _apply_state(self, scope: Scope, state: State) -> None:
@@ -340,6 +409,8 @@ class Walker:
             layer.init = init
         for seq, items in state.contents.items():
             seq.items = list(items)
+        for held, (members, known) in state.lists.items():
+            held.items, held.known = list(members), known
 
     def _merge_states(self, states: list[State]) -> State:
         first = states[0]
@@ -358,6 +429,14 @@ class Walker:
                 contents[seq] = versions[0]
             else:
                 contents[seq] = [_opaque_item(seq.framework)]
+        lists: dict[ListObj, tuple[list[Any], bool]] = {}
+        for held in {held for state in states for held in state.lists}:
+            kept = [state.lists[held] for state in states if held in state.lists]
+            same = all(
+                known == kept[0][1] and _same_objects(members, kept[0][0])
+                for members, known in kept
+            )
+            lists[held] = kept[0] if same else ([], False)
         attrs = None
         if first.attrs is not None:
             attrs = self._merge([state.attrs for state in states if state.attrs is not None])
@@ -368,6 +447,7 @@ class Walker:
             first.context if imports is first.imports else self.make_context(imports),
             inits,
             contents,
+            lists,
         )
 
     def _merge(self, tables: list[dict[str, Value]]) -> dict[str, Value]:
@@ -415,10 +495,14 @@ class Walker:
         elif isinstance(small, cst.Return):
             if small.value is not None:
                 self._return(small.value, scope)
-            scope.terminated = True
+            self._leave(scope)
         elif isinstance(small, cst.Raise):
             self._walk_node(small, scope)
-            scope.terminated = True
+            self._leave(scope)
+        elif isinstance(small, (cst.Continue, cst.Break)):
+            if scope.skips is not None:  # `break` ends the loop: its later passes may not run
+                scope.skips.append(self._capture(scope))
+                scope.skipped = True
         elif isinstance(small, cst.Del):
             self._delete(small.target, scope)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
@@ -426,6 +510,11 @@ class Walker:
             scope.context = self.make_context(scope.imports)
         else:
             self._walk_node(small, scope)
+
+    def _leave(self, scope: Scope) -> None:
+        """A ``return`` or ``raise``: this path's state is one of the function's exits."""
+        scope.exits.append(self._capture(scope))
+        scope.terminated = True
 
     def _delete(self, target: cst.BaseDelTargetExpression, scope: Scope) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -495,13 +584,19 @@ class Walker:
         if isinstance(target, cst.Name):
             self._shadow(target.value, scope)
             scope.env[target.value] = value
-            self._label(value, target.value, scope)
+            if scope.labels:
+                self._label(value, target.value, scope)
         elif self._is_self_attr(target, scope):
             assert isinstance(target, cst.Attribute)
             assert scope.attrs is not None
             scope.attrs[target.attr.value] = value
             self._label(value, target.attr.value, scope)
         elif isinstance(target, (cst.Tuple, cst.List)):
+            starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
+            if isinstance(value, tuple) and len(value) == len(target.elements) and not starred:
+                for element, part in zip(target.elements, value, strict=True):
+                    self._bind(element.value, part, scope)  # `for name, p in named_parameters()`
+                return
             self._consume(value)
             for element in target.elements:
                 self._bind(element.value, None, scope)
@@ -611,6 +706,18 @@ class Walker:
         name = self._unique(node.name.value)
         methods = {s.name.value: s for s in node.body.body if isinstance(s, cst.FunctionDef)}
         state = ClassState(name, {}, methods, parent)
+        for base in node.bases:
+            if base.keyword is not None:
+                continue
+            known = self._eval(base.value, parent)
+            if isinstance(known, ClassRef):
+                state.bases += (known.cls,)
+                state.inherited.update({**known.cls.inherited, **known.cls.methods})
+            elif parent.imports.qualify(base.value) != "torch.nn.Module":
+                state.external = True
+        if parent is self._module_scope:  # visible to functions, which see module names
+            self._globals[node.name.value] = ClassRef(state)
+        parent.env[node.name.value] = ClassRef(state)
         class_scope = parent.child(name)
         for statement in node.body.body:
             if not isinstance(statement, cst.FunctionDef):
@@ -657,7 +764,7 @@ class Walker:
         state = scope.cls
         return (
             state is not None
-            and name in state.methods
+            and state.lookup(name) is not None
             and (scope.attrs is None or name not in scope.attrs)  # an attribute wins
             and name not in state.stack
             and len(state.stack) < _MAX_INLINE_DEPTH
@@ -686,6 +793,354 @@ class Walker:
     def _call_method(self, node: cst.Call, name: str, scope: Scope) -> Value:
         """``self.helper(x, k=v)``: the helper's body runs here, with the caller's values."""
         assert scope.cls is not None
+        args, keywords = self._call_values(node, scope)
+        method = scope.cls.lookup(name)
+        assert method is not None
+        return self._inline(method, scope, args, keywords)
+
+    # ---------------------------------------------------------------- modules and parameters
+
+    def _modules(self, root: Value, recurse: bool = True) -> list[tuple[str, Value]] | None:
+        """``root.named_modules()`` (``recurse``) or ``named_children()``: every submodule
+        we know, with its dotted name, in registration order. None: not a module we know."""
+        found: list[tuple[str, Value]] = []
+        seen: set[int] = set()
+
+        def visit(prefix: str, value: Value, depth: int) -> None:
+            if id(value) in seen or len(found) > _MAX_UNROLLED:
+                return
+            seen.add(id(value))
+            if depth > 0:
+                found.append((prefix, value))
+            if depth > 0 and not recurse:
+                return
+            for name, child in self._children(value):
+                visit(f"{prefix}.{name}" if prefix else name, child, depth + 1)
+
+        if not isinstance(root, (ModuleRef, SeqObj, ListObj, LayerObj)):
+            return None
+        if isinstance(root, LayerObj) and root.module is not None:
+            root = root.module
+        found.append(("", root))
+        visit("", root, 0)
+        if not recurse:
+            del found[0]
+        return found if len(found) <= _MAX_UNROLLED else None
+
+    @staticmethod
+    def _children(value: Value) -> Iterator[tuple[str, Any]]:
+        if isinstance(value, ModuleRef):
+            for name, child in value.cls.attrs.items():
+                if isinstance(child, (LayerObj, SeqObj, ListObj, ModuleRef)):
+                    yield name, child
+        elif isinstance(value, SeqObj):
+            for index, item in enumerate(value.items):
+                yield str(index), (item.module or item) if isinstance(item, LayerObj) else item
+        elif isinstance(value, ListObj):
+            keys = value.keys or [str(index) for index in range(len(value.items))]
+            for key, item in zip(keys, value.items, strict=False):
+                if isinstance(item, (LayerObj, SeqObj, ListObj, ModuleRef)):
+                    yield key, item
+
+    def _parameters(self, root: Value, recurse: bool = True) -> list[tuple[str, Value]] | None:
+        """``root.named_parameters()``: (name, ParamRef) for every layer we know. None when
+        some module's parameters cannot be listed (a module we do not know the insides of)."""
+        modules = self._modules(root) if recurse else [("", root)]
+        if modules is None:
+            return None
+        found: list[tuple[str, Value]] = []
+        for prefix, module in modules:
+            if isinstance(module, LayerObj):
+                if module.type == "?":
+                    return None
+                own = self._own_parameters(module)
+                if own is None:
+                    return None
+                for name, ndim in own:
+                    full = f"{prefix}.{name}" if prefix else name
+                    found.append((full, ParamRef(module, name, ndim)))
+            elif isinstance(module, ModuleRef):
+                for name, value in module.cls.attrs.items():
+                    if isinstance(value, LayerObj) and value.type == "Parameter":
+                        full = f"{prefix}.{name}" if prefix else name
+                        found.append((full, ParamRef(value, "weight", 2)))
+        return found if len(found) <= _MAX_UNROLLED else None
+
+    @staticmethod
+    def _own_parameters(layer: LayerObj) -> list[tuple[str, int | None]] | None:
+        if layer.framework is not Framework.TORCH:
+            return None
+        if layer.type == "Parameter":
+            return [("weight", 2)]
+        return torch.parameters(layer.type, layer.node)
+
+    def _iteration(self, node: cst.BaseExpression, scope: Scope) -> list[Value] | None:
+        """The items a ``for`` loop visits, when we know them all: ``self.modules()``,
+        ``self.named_parameters()``, a ModuleList, ``enumerate(...)`` of those."""
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value == "enumerate"
+            and "enumerate" not in scope.env
+            and len(node.args) == 1
+            and not node.args[0].keyword
+        ):
+            inner = self._iteration(node.args[0].value, scope)
+            if inner is None:
+                return None
+            return [(Const(index), item) for index, item in enumerate(inner)]
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and not node.args:
+            method = node.func.attr.value
+            if method not in _ENUMERATORS:
+                return None
+            receiver = self._eval(node.func.value, scope)
+            if isinstance(receiver, ListObj) and method in ("values", "items", "keys"):
+                keys = receiver.keys or []
+                if method == "values":
+                    return list(receiver.items)
+                if method == "keys":
+                    return [Const(key) for key in keys]
+                return [(Const(k), v) for k, v in zip(keys, receiver.items, strict=False)]
+            named = method.startswith("named_")
+            if method.endswith("parameters"):
+                found = self._parameters(receiver)
+            else:
+                found = self._modules(receiver, recurse=method.endswith("modules"))
+            if found is None:
+                return None
+            return [(Const(name), value) if named else value for name, value in found]
+        value = self._eval(node, scope) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if isinstance(value, ListObj) and value.known and len(value.items) <= _MAX_UNROLLED:
+            if value.keys is not None:  # iterating a ModuleDict gives its keys
+                return [Const(key) for key in value.keys]
+            return list(value.items) * (2 if value.repeated else 1)
+        if isinstance(value, SeqObj) and len(value.items) <= _MAX_UNROLLED:
+            visited: list[Value] = [
+                (item.module or item) if isinstance(item, LayerObj) else item
+                for item in value.items
+            ]
+            return visited
+        return None
+
+    def _apply_hook(self, receiver: Value, hook: Value, scope: Scope) -> bool:
+        """``module.apply(fn)``: run ``fn`` on every submodule we know, children first."""
+        modules = self._modules(receiver)
+        if modules is None or not isinstance(hook, (FuncRef, BoundMethod)):
+            return False
+        for _, module in reversed(modules):  # torch's apply visits children before parents
+            self._call_function(hook, [module], {}, scope)
+        return True
+
+    def _call_function(
+        self,
+        func: FuncRef | BoundMethod,
+        args: list[Value],
+        keywords: dict[str, Value],
+        scope: Scope,
+    ) -> Value:
+        """Run a function defined in this file for a caller, with the caller's values."""
+        if isinstance(func, BoundMethod):
+            state = func.cls
+            if func.node.name.value in state.stack or len(state.stack) >= _MAX_INLINE_DEPTH:
+                return None
+            holder = state.parent.child(state.name, state.attrs)
+            holder.cls = state
+            return self._inline(func.node, holder, args, keywords)
+        key = (id(func.node), scope.name, tuple(args), tuple(sorted(keywords.items())))
+        if key in self._inlined:
+            return self._inlined[key]
+        if (
+            self._inline_budget <= 0
+            or func.node in self._running
+            or len(self._running) >= _MAX_INLINE_DEPTH
+        ):
+            for value in (*args, *keywords.values()):
+                self._consume(value)
+            return None
+        self._inline_budget -= 1
+        made = len(self.layers) + len(self.sequentials)
+        assert self._module_scope is not None
+        callee = self._module_scope.child(scope.name)  # layers made here belong to the caller
+        callee.returns = []
+        callee.labels = False
+        self._running.append(func.node)
+        try:
+            self._function(func.node, callee, method=False, args=args, keywords=keywords)
+        finally:
+            self._running.pop()
+        result = self._returned(callee.returns)
+        if len(self.layers) + len(self.sequentials) == made:
+            self._inlined[key] = result
+        return result
+
+    def _returned(self, returns: list[Value]) -> Value:
+        if not returns:
+            return None
+        first = returns[0]
+        if all(value is first or value == first for value in returns):
+            return first
+        for value in returns:
+            self._consume(value)
+        return None
+
+    def _truth(self, node: cst.BaseExpression, scope: Scope) -> bool | None:
+        """A test's value when it is decided by what we know statically — which module or
+        parameter a loop is visiting: ``isinstance(m, nn.Linear)``, ``"weight" in name``,
+        ``p.dim() > 1``, ``classname.find("Conv") != -1``. None: decided at runtime."""
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            inner = self._truth(node.expression, scope)
+            return None if inner is None else not inner
+        if isinstance(node, cst.BooleanOperation):
+            left = self._truth(node.left, scope)
+            is_and = isinstance(node.operator, cst.And)
+            if left is (not is_and):  # `False and ...`, `True or ...`
+                return left
+            right = self._truth(node.right, scope)
+            if left is None:
+                return right if right is (not is_and) else None
+            return right
+        if isinstance(node, cst.Call):
+            return self._truth_call(node, scope)
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+            lhs = self._static(node.left, scope)
+            rhs = self._static(node.comparisons[0].comparator, scope)
+            if lhs is _UNKNOWN or rhs is _UNKNOWN:
+                return None
+            return _compare(node.comparisons[0].operator, lhs, rhs)
+        return None
+
+    def _truth_call(self, node: cst.Call, scope: Scope) -> bool | None:
+        func = node.func
+        if not isinstance(func, cst.Name) or func.value in scope.env or len(node.args) != 2:
+            value = self._static(node, scope)
+            return value if isinstance(value, bool) else None
+        subject = self._eval(node.args[0].value, scope)
+        if func.value == "isinstance":
+            return self._is_instance(subject, node.args[1].value, scope)
+        if func.value == "hasattr":
+            attr = self._static(node.args[1].value, scope)
+            if isinstance(subject, LayerObj) and isinstance(attr, str) and subject.type != "?":
+                own = self._own_parameters(subject)
+                if own is not None and attr in ("weight", "bias"):
+                    return any(name == attr for name, _ in own)
+        return None
+
+    def _is_instance(self, subject: Value, spec: cst.BaseExpression, scope: Scope) -> bool | None:
+        classes: list[cst.BaseExpression] = []
+        pending = [spec]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, (cst.Tuple, cst.List)):
+                pending.extend(element.value for element in item.elements)
+            elif isinstance(item, cst.BinaryOperation) and isinstance(item.operator, cst.BitOr):
+                pending.extend((item.left, item.right))
+            else:
+                classes.append(item)
+        verdicts = [self._instance_of(subject, cls, scope) for cls in classes]
+        if True in verdicts:
+            return True
+        return None if None in verdicts else False
+
+    def _instance_of(self, subject: Value, cls: cst.BaseExpression, scope: Scope) -> bool | None:
+        qualified = (
+            scope.imports.qualify(cls) if isinstance(cls, (cst.Name, cst.Attribute)) else None
+        )
+        target = self._eval(cls, scope) if qualified is None else None
+        if isinstance(subject, ParamRef):
+            return True if qualified in ("torch.nn.Parameter", "torch.Tensor") else None
+        if isinstance(subject, LayerObj) and subject.framework is Framework.TORCH:
+            if subject.type in ("?", "Parameter"):
+                return None
+            if qualified is not None:
+                return torch.is_instance(subject.type, qualified)
+            return False if isinstance(target, ClassRef) else None
+        if isinstance(subject, (SeqObj, ListObj)):
+            if qualified is None:
+                return False if isinstance(target, ClassRef) else None
+            if not qualified.startswith("torch."):
+                return False
+            return qualified.rsplit(".", 1)[-1] in ("Module", _type_name(subject))
+        if isinstance(subject, ModuleRef):
+            if isinstance(target, ClassRef):
+                return any(state is target.cls for state in subject.cls.lineage())
+            if qualified is not None and qualified.rsplit(".", 1)[-1] == "Module":
+                return True
+            if qualified is not None and not subject.cls.external:
+                return False  # a class built only on nn.Module and classes in this file
+        return None
+
+    def _static(self, node: cst.BaseExpression, scope: Scope) -> object:
+        """A Python value known statically, or ``_UNKNOWN``."""
+        if isinstance(node, cst.SimpleString):
+            return literal_string(node) if literal_string(node) is not None else _UNKNOWN
+        if isinstance(node, (cst.Integer, cst.Float, cst.UnaryOperation)):
+            number = literal_number(node)
+            if number is not None:
+                return number
+        if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
+            return {"None": None, "True": True, "False": False}[node.value]
+        if isinstance(node, (cst.Tuple, cst.List)):
+            values = [self._static(element.value, scope) for element in node.elements]
+            return _UNKNOWN if _UNKNOWN in values else tuple(values)
+        if isinstance(node, cst.Attribute) and node.attr.value == "__name__":
+            owner = node.value  # `m.__class__.__name__`, `type(m).__name__`
+            subject: Value = None
+            if isinstance(owner, cst.Attribute) and owner.attr.value == "__class__":
+                subject = self._eval(owner.value, scope)
+            elif _is_type_call(owner, scope):
+                assert isinstance(owner, cst.Call)
+                subject = self._eval(owner.args[0].value, scope)
+            return _type_name(subject)
+        if isinstance(node, cst.Attribute) and node.attr.value in ("ndim", "shape"):
+            base = self._eval(node.value, scope)
+            if isinstance(base, ParamRef) and base.ndim is not None:
+                return base.ndim if node.attr.value == "ndim" else ("shape", base.ndim)
+            return _UNKNOWN
+        if isinstance(node, cst.Attribute) and node.attr.value in ("bias", "weight"):
+            base = self._eval(node.value, scope)
+            if isinstance(base, LayerObj) and base.type not in ("?", "Parameter"):
+                own = self._own_parameters(base)
+                if own is not None:
+                    return _PRESENT if any(n == node.attr.value for n, _ in own) else None
+            return _UNKNOWN
+        if isinstance(node, cst.Call):
+            return self._static_call(node, scope)
+        value = self._eval(node, scope) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if isinstance(value, Const):
+            return value.value
+        return _UNKNOWN
+
+    def _static_call(self, node: cst.Call, scope: Scope) -> object:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "len" and len(node.args) == 1:
+            inner = self._static(node.args[0].value, scope)
+            if isinstance(inner, tuple) and len(inner) == 2 and inner[0] == "shape":
+                return inner[1]
+            return len(inner) if isinstance(inner, (str, tuple)) else _UNKNOWN
+        if not isinstance(func, cst.Attribute):
+            return _UNKNOWN
+        method = func.attr.value
+        if method in ("dim", "ndimension") and not node.args:
+            base = self._eval(func.value, scope)
+            if isinstance(base, ParamRef) and base.ndim is not None:
+                return base.ndim
+            return _UNKNOWN
+        if method in ("find", "startswith", "endswith", "count", "lower") and len(node.args) <= 1:
+            text = self._static(func.value, scope)
+            argument_value = self._static(node.args[0].value, scope) if node.args else None
+            if not isinstance(text, str):
+                return _UNKNOWN
+            if method == "lower":
+                return text.lower()
+            if not isinstance(argument_value, (str, tuple)) or (
+                method in ("find", "count") and not isinstance(argument_value, str)
+            ):
+                return _UNKNOWN
+            return getattr(text, method)(argument_value)
+        return _UNKNOWN
+
+    def _call_values(self, node: cst.Call, scope: Scope) -> tuple[list[Value], dict[str, Value]]:
+        """The values a call passes, positional and by keyword."""
         args = [self._eval(arg.value, scope) for arg in node.args if not arg.keyword]
         keywords = {
             arg.keyword.value: self._eval(arg.value, scope)
@@ -695,8 +1150,32 @@ class Walker:
         if any(arg.star for arg in node.args):  # `*xs`: which value goes where is unknown
             for value in (*args, *keywords.values()):
                 self._consume(value)
-            args, keywords = [], {}
-        return self._inline(scope.cls.methods[name], scope, args, keywords)
+            return [], {}
+        return args, keywords
+
+    def _module_method(self, node: cst.Call, func: cst.Attribute, scope: Scope) -> Value:
+        """Module methods that initialise: ``m.apply(fn)``, transformers' ``post_init()``."""
+        method = func.attr.value
+        if method == "apply" and len(node.args) == 1 and not node.args[0].keyword:
+            receiver = self._eval(func.value, scope)
+            if not isinstance(receiver, (ModuleRef, SeqObj, ListObj, LayerObj)):
+                self._consume(receiver)
+                self._walk_args(node, scope)
+                return None
+            hook = self._eval(node.args[0].value, scope)
+            if not self._apply_hook(receiver, hook, scope):
+                self._consume(hook)
+            return receiver
+        if method in ("post_init", "init_weights") and not node.args:
+            receiver = self._eval(func.value, scope)
+            if isinstance(receiver, ModuleRef):
+                defined = receiver.cls.lookup("_init_weights")
+                if defined is not None:  # PreTrainedModel: apply `_init_weights` to every module
+                    self._apply_hook(receiver, BoundMethod(receiver.cls, defined), scope)
+                return None
+            self._consume(receiver)
+            return None
+        return _UNHANDLED
 
     # ---------------------------------------------------------------- expressions
 
@@ -714,18 +1193,47 @@ class Walker:
         if isinstance(node, (cst.Name, cst.Attribute)) and self._is_reference(node, scope):
             return Literal(node)  # `keras.activations.relu`, `initializers.HeNormal`
         if isinstance(node, cst.Name):
-            return scope.env.get(node.value)
+            if node.value in scope.env:
+                return scope.env[node.value]
+            if node.value == scope.self_name and scope.cls is not None:
+                return ModuleRef(scope.cls)
+            if node.value in scope.imports.aliases:
+                return None
+            return self._globals.get(node.value)
         if isinstance(node, cst.Attribute):
             if self._is_self_attr(node, scope):
                 assert scope.attrs is not None
                 name = node.attr.value
                 if name not in scope.attrs and self._can_inline(name, scope):
                     assert scope.cls is not None
-                    method = scope.cls.methods[name]
+                    method = scope.cls.lookup(name)
+                    assert method is not None
                     if _decorated(method, "property"):
                         return self._inline(method, scope, [], {})
+                    return BoundMethod(scope.cls, method)  # `self.apply(self._init_weights)`
                 return scope.attrs.get(name)
+            if node.attr.value == "__name__":  # `m.__class__.__name__`: which module a hook has
+                known = self._static(node, scope)
+                return Const(known) if isinstance(known, str) else None
             base = self._eval(node.value, scope)
+            attr = node.attr.value
+            if isinstance(base, ModuleRef):  # `model.fc`, `block.mlp` of a class in this file
+                if attr in base.cls.attrs:
+                    return base.cls.attrs[attr]
+                method = base.cls.lookup(attr)
+                return None if method is None else BoundMethod(base.cls, method)
+            if isinstance(base, LayerObj) and base.framework is Framework.TORCH:
+                if base.type == "Parameter":
+                    return base if attr in torch.PASSTHROUGH_ATTRIBUTES else None
+                own = self._own_parameters(base)
+                for name, ndim in own or ():
+                    if name == attr:
+                        return ParamRef(base, name, ndim)
+                if own is None and attr.startswith(("weight", "bias")):
+                    return ParamRef(base, attr, None)
+                return None
+            if isinstance(base, ParamRef) and attr in torch.PASSTHROUGH_ATTRIBUTES:
+                return base  # `fc.weight.data`
             if isinstance(base, Flow):
                 if node.attr.value in torch.PASSTHROUGH_ATTRIBUTES:  # `x.T`, `x.data`
                     return base
@@ -744,8 +1252,48 @@ class Walker:
         ):
             self._inner_scope(node, scope)
             return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply):
+            left = self._eval(node.left, scope)
+            right = self._eval(node.right, scope)
+            if isinstance(right, (LayerObj, ParamRef)):
+                return self._product(self._as_flow(left), right)
+            self._consume(left)
+            self._consume(right)
+            return None
+        if isinstance(node, cst.List) and node.elements:
+            items = [self._eval(element.value, scope) for element in node.elements]
+            modules = (LayerObj, SeqObj, ModuleRef)
+            if all(isinstance(item, modules) for item in items) and not any(
+                isinstance(element, cst.StarredElement) for element in node.elements
+            ):
+                held = ListObj(list(items))
+                self.lists.append(held)
+                return held
+            for item in items:
+                self._consume(item)
+            return None
         if isinstance(node, cst.Subscript):
             base = self._eval(node.value, scope)
+            if isinstance(base, ListObj) and base.known and not base.repeated:
+                index = _subscript_index(node)
+                key = (
+                    self._static(node.slice[0].slice.value, scope)
+                    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index)
+                    else _UNKNOWN
+                )
+                if base.keys is not None and isinstance(key, str) and key in base.keys:
+                    found: Value = base.items[base.keys.index(key)]
+                    return found
+                if (
+                    base.keys is None
+                    and index is not None
+                    and -len(base.items) <= index < len(base.items)
+                ):
+                    found = base.items[index]
+                    return found
+            if isinstance(base, ListObj) and base.repeated and _subscript_index(node) is not None:
+                found = base.items[0]  # one copy stands for all
+                return found
             if isinstance(base, SeqObj):
                 index = _subscript_index(node)
                 if index is not None and -len(base.items) <= index < len(base.items):
@@ -754,7 +1302,7 @@ class Walker:
             for element in node.slice:
                 self._walk_node(element, scope)
             return None
-        self._walk_expr(node, scope)
+        self._walk_node(node, scope)
         return None
 
     def _inner_scope(self, node: cst.BaseExpression, scope: Scope) -> None:
@@ -808,13 +1356,20 @@ class Walker:
             self._walk_args(node, scope)
             return Literal(node)  # `init = initializers.HeNormal(seed=1)`, held for later
         func = node.func
+        if isinstance(func, cst.Attribute) and not (
+            self._is_self_attr(func, scope) and self._can_inline(func.attr.value, scope)
+        ):
+            handled = self._module_method(node, func, scope)
+            if handled is not _UNHANDLED:
+                return handled
         if (
             isinstance(func, cst.Attribute)
             and self._is_self_attr(func, scope)
             and self._can_inline(func.attr.value, scope)
         ):
             assert scope.cls is not None
-            if not _decorated(scope.cls.methods[func.attr.value], "property"):
+            defined = scope.cls.lookup(func.attr.value)
+            if defined is not None and not _decorated(defined, "property"):
                 return self._call_method(node, func.attr.value, scope)
         if isinstance(func, cst.Attribute) and not self._is_self_attr(func, scope):
             method = func.attr.value
@@ -842,6 +1397,14 @@ class Walker:
                 return None
             if method in ("add", "append") and not node.args[1:]:
                 receiver = self._eval(func.value, scope)
+                if isinstance(receiver, ListObj) and node.args and not node.args[0].keyword:
+                    item = self._eval(node.args[0].value, scope)
+                    if isinstance(item, (LayerObj, SeqObj, ModuleRef)) and receiver.keys is None:
+                        receiver.items.append(item)
+                    else:
+                        self._consume(item)
+                        receiver.known = False
+                    return None
                 if isinstance(receiver, SeqObj) and node.args:
                     item = self._eval(node.args[0].value, scope)
                     if isinstance(item, (LayerObj, SeqObj)):
@@ -873,6 +1436,12 @@ class Walker:
             self._walk_args(node, scope)
             return None
         callee = self._eval(func, scope)
+        if isinstance(callee, (FuncRef, BoundMethod)):  # `conv3x3(64, 64)`, a hook
+            args, keywords = self._call_values(node, scope)
+            return self._call_function(callee, args, keywords, scope)
+        if isinstance(callee, ClassRef):  # `Net()`: a module whose insides we know
+            self._walk_args(node, scope)
+            return ModuleRef(callee.cls)
         if isinstance(callee, Literal):  # `self.act(x)` with `self.act = F.relu`
             recognized = self._recognize(callee.node, scope)
             if recognized is not None and recognized.what is What.ACT_FUNCTION:
@@ -944,6 +1513,19 @@ class Walker:
                 else:
                     self._consume(self._eval(arg.value, scope))
             return None
+        if what is What.MODULE_LIST:
+            return self._module_list(node, recognized.name == "ModuleDict", scope)
+        if what is What.PARAMETER:
+            return self._parameter(node, scope)
+        if what is What.TENSOR_FACTORY:
+            self._walk_args(node, scope)
+            return None
+        if what is What.MATMUL and len(node.args) >= 2 and not has_star_args(node):
+            source = self._as_flow(self._eval(node.args[0].value, scope))
+            weight = self._eval(node.args[1].value, scope)
+            for arg in node.args[2:]:
+                self._consume(self._eval(arg.value, scope))
+            return self._product(source, weight)
         if what is What.INIT_FUNCTION:
             if node.args:
                 self._set_init(
@@ -989,9 +1571,24 @@ class Walker:
                     )
                 else:
                     self._walk_expr(value, scope)
+            elif keyword is None and not arg.star and _is_ordered_dict(value):
+                assert isinstance(value, cst.Call)
+                named = self._ordered_items(value, scope)
+                if named is None:
+                    items.append(_opaque_item(framework))
+                    continue
+                for key, item in named:
+                    if isinstance(item, LayerObj) and item.framework is Framework.TORCH:
+                        item.label = item.label or key
+                    items.append(item)
             elif keyword is None and not arg.star:
                 items.append(self._item(value, framework, scope))
-            else:  # `*modules`, an OrderedDict: a chain we cannot read item by item
+            elif arg.star == "*" and isinstance(held := self._eval(value, scope), ListObj):
+                if held.known and not held.repeated and held.keys is None:
+                    items.extend(self._item_of(item, framework) for item in held.items)
+                else:
+                    items.append(_opaque_item(framework))
+            else:  # `**modules`, a chain we cannot read item by item
                 self._walk_expr(value, scope)
                 items.append(_opaque_item(framework))
         return items
@@ -1007,8 +1604,150 @@ class Walker:
             start = LayerObj("Input", LayerKind.PASSTHROUGH, Framework.KERAS, node, "", -1)
             start.units = item.width
             return start
+        if isinstance(item, ModuleRef):
+            return self._item_of(item, framework)
         self._consume(item)
         return _opaque_item(framework)
+
+    def _module_list(self, node: cst.Call, keyed: bool, scope: Scope) -> ListObj:
+        """``nn.ModuleList([...])``, ``nn.ModuleList(x for ...)``, ``nn.ModuleDict({...})``."""
+        held = ListObj([], keys=[] if keyed else None)
+        self.lists.append(held)
+        source = argument(node, 0, "modules")
+        for arg in node.args:
+            if arg.value is not source:
+                self._walk_expr(arg.value, scope)
+        if source is None:
+            return held
+        if isinstance(source, (cst.ListComp, cst.GeneratorExp)) and not keyed:
+            item = self._comprehension_item(source, scope)
+            if isinstance(item, (LayerObj, SeqObj, ModuleRef)):
+                held.items, held.repeated = [item], True
+                return held
+        elif isinstance(source, cst.Dict) and keyed:
+            for element in source.elements:
+                key = literal_string(element.key) if isinstance(element, cst.DictElement) else None
+                value = self._eval(element.value, scope)
+                if key is None or not isinstance(value, (LayerObj, SeqObj, ListObj, ModuleRef)):
+                    self._consume(value)
+                    held.known = False
+                    continue
+                held.items.append(value)
+                assert held.keys is not None
+                held.keys.append(key)
+            return held
+        elif not keyed:
+            value = self._eval(source, scope)
+            if isinstance(value, ListObj) and value.keys is None:
+                held.items, held.repeated, held.known = (
+                    list(value.items),
+                    value.repeated,
+                    value.known,
+                )
+                return held
+            self._consume(value)
+        else:
+            self._walk_expr(source, scope)
+        held.known = False
+        return held
+
+    def _comprehension_item(self, node: cst.ListComp | cst.GeneratorExp, scope: Scope) -> Value:
+        """The value one pass of a comprehension makes (its names hide the enclosing ones)."""
+        saved = dict(scope.env)
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            self._walk_expr(comp.iter, scope)
+            self._bind(comp.target, None, scope)
+            for condition in comp.ifs:
+                self._walk_expr(condition.test, scope)
+            comp = comp.inner_for_in
+        item = self._eval(node.elt, scope)
+        scope.env = saved
+        return item
+
+    def _parameter(self, node: cst.Call, scope: Scope) -> Value:
+        """``nn.Parameter(torch.zeros(out, in))``: a 2-D parameter is a kernel of its own,
+        applied with ``x @ w`` or ``F.linear(x, w)``."""
+        data = argument(node, 0, "data")
+        for arg in node.args:
+            if arg.value is not data:
+                self._walk_expr(arg.value, scope)
+        if not isinstance(data, cst.Call):
+            if data is not None:
+                self._walk_expr(data, scope)
+            return None
+        recognized = self._recognize(data.func, scope)
+        self._walk_args(data, scope)
+        if recognized is None or recognized.what is not What.TENSOR_FACTORY:
+            return None
+        init, ndim = torch.factory_init(recognized.name, data, scope.context)
+        if ndim != 2:  # scalars, vectors, tokens, embeddings tables: not a kernel we pair
+            return None
+        layer = LayerObj(
+            type="Parameter",
+            kind=LayerKind.DENSE,
+            framework=Framework.TORCH,
+            node=node,
+            owner=scope.name,
+            order=len(self.layers),
+            init=init,
+        )
+        self.layers.append(layer)
+        return layer
+
+    def _product(self, flow: Flow, weight: Value) -> Value:
+        """``x @ w``: the weight's layer produces the result, fed by ``x``."""
+        if isinstance(weight, ParamRef) and weight.is_kernel:
+            weight = weight.layer
+        if isinstance(weight, LayerObj) and weight.init is not None:
+            return self._apply(weight, flow)
+        self._consume(flow)
+        self._consume(weight)
+        return None
+
+    def _ordered_items(
+        self, node: cst.Call, scope: Scope
+    ) -> list[tuple[str, LayerObj | SeqObj]] | None:
+        """``OrderedDict([("fc", nn.Linear(...)), ...])`` or ``OrderedDict(fc=...)``."""
+        pairs: list[tuple[str | None, cst.BaseExpression]] = []
+        for arg in node.args:
+            if arg.keyword is not None:
+                pairs.append((arg.keyword.value, arg.value))
+            elif isinstance(arg.value, (cst.List, cst.Tuple)) and not arg.star:
+                for element in arg.value.elements:
+                    entry = element.value
+                    if isinstance(entry, cst.Tuple) and len(entry.elements) == 2:
+                        pairs.append(
+                            (literal_string(entry.elements[0].value), entry.elements[1].value)
+                        )
+                    else:
+                        pairs.append((None, entry))
+            elif isinstance(arg.value, cst.Dict) and not arg.star:
+                for pair in arg.value.elements:
+                    if isinstance(pair, cst.DictElement):
+                        pairs.append((literal_string(pair.key), pair.value))
+                    else:
+                        pairs.append((None, pair.value))
+            else:
+                pairs.append((None, arg.value))
+        found: list[tuple[str, LayerObj | SeqObj]] = []
+        readable = True
+        for key, source in pairs:
+            value = self._eval(source, scope)
+            if key is None or not isinstance(value, (LayerObj, SeqObj, ModuleRef)):
+                self._consume(value)
+                readable = False
+                continue
+            found.append((key, self._item_of(value, Framework.TORCH)))
+        return found if readable else None
+
+    def _item_of(self, value: object, framework: Framework) -> LayerObj | SeqObj:
+        """A Sequential item for a module value; a class instance is applied as an unknown."""
+        if isinstance(value, (LayerObj, SeqObj)):
+            return value
+        item = _opaque_item(framework)
+        item.module = value
+        return item
 
     def _mutate(self, seq: SeqObj, method: str, node: cst.Call) -> None:
         """``model.pop()`` removes the last layer; other edits leave an unreadable chain."""
@@ -1052,9 +1791,12 @@ class Walker:
                 layer.init = torch.default_init(node, scope.context)
             layer.fan_in, layer.fan_out = torch.widths(recognized.name, node)
             layer.units = torch.units(recognized.name, node)
-        if layer.kind is LayerKind.RECURRENT:
-            layer.init = layer.init if recognized.framework is Framework.KERAS else None
-            layer.inline_act = None  # gates are read in a later pass; never guess them now
+        if layer.kind is LayerKind.RECURRENT and recognized.framework is Framework.TORCH:
+            layer.init = torch.recurrent_default_init(node, scope.context)
+            layer.inline_act = torch.recurrent_act(recognized.name, node)
+            layer.fan_in, layer.fan_out = torch.recurrent_widths(recognized.name, node)
+        elif layer.kind is LayerKind.RECURRENT:
+            layer.inline_act = None  # Keras gates are not read yet: never guess them
         self.layers.append(layer)
         return layer
 
@@ -1062,13 +1804,11 @@ class Walker:
 
     def _init_target(self, node: cst.BaseExpression, scope: Scope) -> LayerObj | None:
         """The layer whose kernel ``node`` names: ``self.fc.weight``, ``fc.weight.data``."""
-        if isinstance(node, cst.Attribute) and node.attr.value == "data":
-            node = node.value
-        if not (isinstance(node, cst.Attribute) and node.attr.value == "weight"):
-            return None
-        owner = self._eval(node.value, scope)
-        if isinstance(owner, LayerObj) and owner.init is not None:
-            return owner
+        value = self._eval(node, scope)
+        if isinstance(value, ParamRef) and value.is_kernel and value.layer.init is not None:
+            return value.layer
+        if isinstance(value, LayerObj) and value.type == "Parameter":
+            return value
         return None
 
     def _set_init(self, target: cst.BaseExpression, init: Init, scope: Scope) -> None:
@@ -1097,7 +1837,7 @@ class Walker:
                 obj.fan_in = flow.width  # Dense(64) after Dense(128): fan_in 128
             width = obj.units if obj.kind is LayerKind.DENSE else None
             if obj.kind is LayerKind.RECURRENT:  # its kernel feeds the gates, not what follows
-                obj.acts.append(UNKNOWN_ACT)
+                obj.acts.append(obj.inline_act or UNKNOWN_ACT)
                 return Flow(obj, activated=True)
             inline = obj.inline_act
             if inline is not None and inline.family is not ActFamily.LINEAR:
@@ -1140,6 +1880,8 @@ class Walker:
 # Expressions `_eval` reads itself; any other expression is walked child by child.
 _EVALUATED = (
     cst.Name,
+    cst.BinaryOperation,
+    cst.List,
     cst.Attribute,
     cst.Call,
     cst.Subscript,
@@ -1188,6 +1930,72 @@ def _unpacked(node: cst.Assign) -> list[tuple[cst.BaseExpression, cst.BaseExpres
 
 
 _OPAQUE_CALL = cst.Call(func=cst.Name("_"))
+_MAX_UNROLLED = 64  # a loop over more modules or parameters than this is left unknown
+_ENUMERATORS = frozenset(
+    (
+        "modules",
+        "named_modules",
+        "children",
+        "named_children",
+        "parameters",
+        "named_parameters",
+        "values",
+        "items",
+        "keys",
+    )
+)
+_UNKNOWN = object()  # a value `_static` cannot decide
+_UNHANDLED = Literal(cst.Name("_"))  # `_module_method` did not recognise the call
+_PRESENT = object()  # `m.bias` where the module has one: not None, value unknown
+
+
+def _compare(operator: cst.BaseCompOp, left: object, right: object) -> bool | None:
+    """``left <op> right`` for statically known values; None when Python would raise."""
+    try:
+        if isinstance(operator, (cst.Equal, cst.Is)):
+            return left == right if left is not _PRESENT else right is not None and None
+        if isinstance(operator, (cst.NotEqual, cst.IsNot)):
+            return left != right if left is not _PRESENT else right is None or None
+        if isinstance(operator, cst.In):
+            return bool(left in right)  # type: ignore[operator]
+        if isinstance(operator, cst.NotIn):
+            return bool(left not in right)  # type: ignore[operator]
+        if isinstance(operator, cst.LessThan):
+            return bool(left < right)  # type: ignore[operator]
+        if isinstance(operator, cst.LessThanEqual):
+            return bool(left <= right)  # type: ignore[operator]
+        if isinstance(operator, cst.GreaterThan):
+            return bool(left > right)  # type: ignore[operator]
+        if isinstance(operator, cst.GreaterThanEqual):
+            return bool(left >= right)  # type: ignore[operator]
+    except TypeError:
+        return None
+    return None
+
+
+def _type_name(subject: object) -> object:
+    """``type(subject).__name__`` for a module we know."""
+    if isinstance(subject, LayerObj) and subject.type not in ("?", "Parameter"):
+        return subject.type
+    if isinstance(subject, ModuleRef):
+        return subject.cls.name.split(" (")[0]
+    if isinstance(subject, SeqObj):
+        return "Sequential"
+    if isinstance(subject, ListObj):
+        return "ModuleList" if subject.keys is None else "ModuleDict"
+    return _UNKNOWN
+
+
+def _is_type_call(node: cst.BaseExpression, scope: Scope) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "type"
+        and "type" not in scope.env
+        and len(node.args) == 1
+    )
+
+
 _MAX_INLINE_DEPTH = 6  # methods calling methods: deeper chains are left unknown
 
 
@@ -1222,6 +2030,17 @@ def _keeps_width(type_name: str) -> bool:
 def _opaque_item(framework: Framework) -> LayerObj:
     """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
     return LayerObj("?", LayerKind.OTHER, framework, _OPAQUE_CALL, "", -1)
+
+
+def _is_ordered_dict(node: cst.BaseExpression) -> bool:
+    if not isinstance(node, cst.Call):
+        return False
+    name = dotted(node.func)
+    return name is not None and name.split(".")[-1] == "OrderedDict"
+
+
+def _same_objects(a: list[object], b: list[object]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _same_items(a: list[LayerObj | SeqObj], b: list[LayerObj | SeqObj]) -> bool:

@@ -124,6 +124,10 @@ _PASSTHROUGH_FUNCTIONS = {
     "torch.unsqueeze",
     "torch.reshape",
 }
+# Products of an input (first argument) with a weight (second).
+_MATMULS = frozenset(("torch.matmul", "torch.mm", "torch.bmm", "torch.nn.functional.linear"))
+
+
 # Tensor methods that reshape or move a value without changing which layer produced it.
 PASSTHROUGH_METHODS = frozenset(
     (
@@ -156,12 +160,27 @@ INSPECTION_METHODS = frozenset(
 
 # What `from <module> import *` brings in, among the names we read.
 STAR_EXPORTS: dict[str, frozenset[str]] = {
-    "torch.nn": frozenset((*MODULE_KINDS, "Sequential", "Module", "init", "functional")),
+    "torch.nn": frozenset(
+        (
+            *MODULE_KINDS,
+            "Sequential",
+            "ModuleList",
+            "ModuleDict",
+            "Parameter",
+            "Module",
+            "init",
+            "functional",
+        )
+    ),
     "torch.nn.init": frozenset(
         (*semantics.TORCH_INIT_FUNCTIONS, *semantics.TORCH_DEPRECATED_ALIASES, "calculate_gain")
     ),
     "torch.nn.functional": frozenset(
-        (*semantics.TORCH_ACT_FUNCTIONS, *(q.rsplit(".", 1)[1] for q in _PASSTHROUGH_FUNCTIONS))
+        (
+            *semantics.TORCH_ACT_FUNCTIONS,
+            *(q.rsplit(".", 1)[1] for q in _PASSTHROUGH_FUNCTIONS),
+            "linear",
+        )
     ),
 }
 
@@ -176,6 +195,14 @@ def recognize(qualified: str) -> Recognized | None:
         return None
     if qualified == "torch.nn.Sequential":
         return Recognized(What.SEQUENTIAL, Framework.TORCH, "Sequential")
+    if qualified in ("torch.nn.ModuleList", "torch.nn.ModuleDict"):
+        return Recognized(What.MODULE_LIST, Framework.TORCH, last)
+    if qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+        return Recognized(What.PARAMETER, Framework.TORCH, "Parameter")
+    if prefix == "torch" and last in TENSOR_FACTORIES:
+        return Recognized(What.TENSOR_FACTORY, Framework.TORCH, last)
+    if qualified in _MATMULS:
+        return Recognized(What.MATMUL, Framework.TORCH, last)
     if (prefix == "torch.nn" or prefix.startswith("torch.nn.modules")) and last in MODULE_KINDS:
         return Recognized(What.LAYER, Framework.TORCH, last, MODULE_KINDS[last])
     if prefix in ("torch.nn.functional", "torch", "torch.special"):
@@ -400,3 +427,213 @@ def method_init(method: str, call: cst.Call, context: object) -> Init:
         node=call,
         context=context,
     )
+
+
+# ---------------------------------------------------------------- module structure
+
+# Base classes a module type is an instance of, besides itself and `nn.Module`
+# (torch/nn/modules: conv.py, batchnorm.py, linear.py, rnn.py, instancenorm.py).
+_BASES: dict[str, tuple[str, ...]] = {
+    **{
+        name: ("_ConvNd",)
+        for name in ("Conv1d", "Conv2d", "Conv3d", "LazyConv1d", "LazyConv2d", "LazyConv3d")
+    },
+    **{
+        name: ("_ConvNd", "_ConvTransposeNd", "_ConvTransposeMixin")
+        for name in ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+    },
+    "LazyLinear": ("Linear",),
+    "NonDynamicallyQuantizableLinear": ("Linear",),
+    **{
+        name: ("_NormBase", "_BatchNorm")
+        for name in ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm")
+    },
+    **{
+        name: ("_NormBase", "_InstanceNorm")
+        for name in ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d")
+    },
+    **{name: ("RNNBase",) for name in ("RNN", "LSTM", "GRU")},
+    **{name: ("RNNCellBase",) for name in ("RNNCell", "LSTMCell", "GRUCell")},
+}
+
+
+def is_instance(type_name: str, qualified: str) -> bool | None:
+    """``isinstance(<a type_name module>, <qualified>)``; None for a torch class we do not
+    know the hierarchy of. A class outside torch is never a base of a torch module."""
+    if not qualified.startswith("torch."):
+        return False
+    last = qualified.rsplit(".", 1)[1]
+    if last in ("Module", "object"):
+        return True
+    if last == type_name or last in _BASES.get(type_name, ()):
+        return True
+    known = last in MODULE_KINDS or any(last in bases for bases in _BASES.values())
+    return False if known or last in ("Sequential", "ModuleList", "ModuleDict") else None
+
+
+def parameters(type_name: str, call: cst.Call) -> list[tuple[str, int | None]] | None:
+    """A module's own parameters as ``named_parameters()`` lists them: (name, ndim).
+
+    None where they depend on arguments we cannot read.
+    """
+    bias = has_bias(type_name, call)
+    if type_name in ("Linear", "LazyLinear", "Bilinear") or type_name.startswith(
+        ("Conv", "LazyConv")
+    ):
+        ndim = 2 if "Linear" in type_name else _conv_dims(type_name) + 2
+        if type_name == "Bilinear":
+            ndim = 3
+        if bias is None:
+            return None
+        return [("weight", ndim), *([("bias", 1)] if bias else [])]
+    if type_name in ("Embedding", "EmbeddingBag"):
+        return [("weight", 2)]
+    if type_name in ("RNN", "LSTM", "GRU"):
+        layers = literal_or(argument(call, 2, "num_layers"), 1)
+        bidirectional = argument(call, 6 if type_name != "RNN" else 7, "bidirectional")
+        directions = 1 if bidirectional is None else _literal_bool(bidirectional)
+        if layers is None or directions is None or bias is None:
+            return None
+        suffixes = [""] if directions is False or directions == 1 else ["", "_reverse"]
+        names = [
+            f"{kind}_{part}_l{index}{suffix}"
+            for index in range(int(layers))
+            for suffix in suffixes
+            for kind, part in (("weight", "ih"), ("weight", "hh"), ("bias", "ih"), ("bias", "hh"))
+            if kind == "weight" or bias
+        ]
+        return [(name, 2 if name.startswith("weight") else 1) for name in names]
+    if type_name in ("RNNCell", "LSTMCell", "GRUCell"):
+        if bias is None:
+            return None
+        names = ["weight_ih", "weight_hh", *(["bias_ih", "bias_hh"] if bias else [])]
+        return [(name, 2 if name.startswith("weight") else 1) for name in names]
+    if MODULE_KINDS.get(type_name) is LayerKind.NORMALIZATION:
+        affine = argument(call, None, "affine")
+        elementwise = argument(call, None, "elementwise_affine")
+        flag = affine if affine is not None else elementwise
+        default = not type_name.startswith("InstanceNorm")
+        present = default if flag is None else _literal_bool(flag)
+        if present is None:
+            return None
+        return [("weight", 1), ("bias", 1)] if present else []
+    if type_name == "PReLU":
+        return [("weight", 1)]
+    if MODULE_KINDS.get(type_name) in (LayerKind.ACTIVATION, LayerKind.PASSTHROUGH):
+        return []
+    return None
+
+
+def has_bias(type_name: str, call: cst.Call) -> bool | None:
+    """Does the module get a bias? (``bias=False`` turns it off.)"""
+    position = {
+        "Linear": 2,
+        "LazyLinear": 1,
+        "Bilinear": 3,
+        "RNN": 4,
+        "LSTM": 3,
+        "GRU": 3,
+        "RNNCell": 2,
+        "LSTMCell": 2,
+        "GRUCell": 2,
+    }.get(type_name)
+    if type_name.startswith("Conv"):
+        position = 7
+    node = argument(call, position, "bias")
+    return True if node is None else _literal_bool(node)
+
+
+def _conv_dims(type_name: str) -> int:
+    return int(type_name[-2]) if type_name[-2].isdigit() else 2
+
+
+def _literal_bool(node: cst.BaseExpression) -> bool | None:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+# Tensor factories whose values a parameter starts with (frameworks.md §2.5).
+TENSOR_FACTORIES = frozenset(
+    ("zeros", "ones", "full", "randn", "rand", "empty", "Tensor", "FloatTensor", "eye")
+)
+
+
+def factory_init(function: str, call: cst.Call, context: object) -> tuple[Init, int | None]:
+    """What ``nn.Parameter(torch.<function>(...))`` starts as, and how many dimensions it has.
+
+    ``torch.empty``/``torch.Tensor`` leave memory uninitialised: unknown until an init call.
+    """
+    shape = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    if function == "full":
+        shape = shape[:1]
+    if len(shape) == 1 and isinstance(shape[0], (cst.Tuple, cst.List)):
+        ndim: int | None = len(shape[0].elements)
+    elif has_star_args(call) or not shape:
+        ndim = None
+    else:
+        ndim = len(shape)
+    value: float | None = None
+    family, distribution, variance = InitFamily.UNKNOWN, None, None
+    if function == "zeros":
+        family, value = InitFamily.ZEROS, 0.0
+    elif function == "ones":
+        family, value = InitFamily.CONSTANT, 1.0
+    elif function == "full":
+        value = literal_number(argument(call, 1, "fill_value"))
+        family = semantics.constant_family(value)
+    elif function == "randn":
+        family, distribution, variance = InitFamily.RANDOM, Distribution.NORMAL, 1.0
+    elif function == "rand":
+        family, distribution, variance = InitFamily.RANDOM, Distribution.UNIFORM, 1.0 / 12.0
+    elif function == "eye":
+        family, ndim = InitFamily.IDENTITY, 2
+    init = Init(
+        name=f"torch.{function}",
+        family=family,
+        framework=Framework.TORCH,
+        explicit=True,
+        spelling=Spelling.OPAQUE,
+        distribution=distribution,
+        value=value,
+        variance=variance,
+        display=source_text(call),
+        node=call,
+        context=context,
+    )
+    return init, ndim
+
+
+def recurrent_act(type_name: str, call: cst.Call) -> Act:
+    """What a recurrent layer's input weights feed: ``nn.RNN``'s ``nonlinearity`` (tanh by
+    default, or relu), or the sigmoid and tanh gates of LSTM/GRU (frameworks.md §2.4)."""
+    if type_name in ("RNN", "RNNCell"):
+        node = argument(call, 3, "nonlinearity")
+        name = "tanh" if node is None else literal_string(node)
+        if name not in ("tanh", "relu"):
+            return semantics.make_act("unknown", _short(call))
+        return semantics.make_act(name, f'{type_name}(nonlinearity="{name}")')
+    return semantics.make_act("sigmoid", f"{type_name} gates (sigmoid and tanh)")
+
+
+def recurrent_default_init(node: cst.Call, context: object) -> Init:
+    """Every RNN/LSTM/GRU parameter starts U(±1/sqrt(hidden_size)) (frameworks.md §2.4)."""
+    return Init(
+        name="uniform_(-1/sqrt(hidden_size), 1/sqrt(hidden_size))",
+        family=InitFamily.TORCH_DEFAULT,
+        framework=Framework.TORCH,
+        explicit=False,
+        spelling=Spelling.DEFAULT,
+        distribution=Distribution.UNIFORM,
+        display="PyTorch default uniform_(-1/sqrt(hidden_size), 1/sqrt(hidden_size))",
+        node=node,
+        context=context,
+    )
+
+
+def recurrent_widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
+    """(fan_in, fan_out) of ``weight_ih``, shape (gates·hidden, input) (§2.3)."""
+    gates = {"LSTM": 4, "LSTMCell": 4, "GRU": 3, "GRUCell": 3}.get(type_name, 1)
+    inputs = literal_int(argument(call, 0, "input_size"))
+    hidden = literal_int(argument(call, 1, "hidden_size"))
+    return inputs, None if hidden is None else gates * hidden

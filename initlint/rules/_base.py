@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from initlint.diagnostics import Applicability, FixPlan, Severity, Violation
-from initlint.model import Model
+from initlint.model import ActFamily, Layer, Model
+from initlint.semantics import recommended_family
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,15 @@ class Example:
 
     code: str
     fixed: str | None = None
+
+
+def one_fix_serves_all(layer: Layer) -> bool:
+    """Every other layer the same init call fills wants the family ``layer`` wants (a linear
+    output is content with any)."""
+    wanted = recommended_family(layer.act)
+    return all(
+        act.family is ActFamily.LINEAR or recommended_family(act) is wanted for act in layer.shared
+    )
 
 
 class Rule:
@@ -40,8 +50,16 @@ class Rule:
     def check(self, model: Model) -> Iterator[Violation]:
         raise NotImplementedError
 
-    def report(self, node: Any, message: str, fix: FixPlan | None = None) -> Violation:
-        return Violation(self.code, message, node, fix if self.fix_applicability else None)
+    def report(
+        self, node: Any, message: str, fix: FixPlan | None = None, layer: Layer | None = None
+    ) -> Violation:
+        """A finding at ``node`` about ``layer``. An init call that fills several layers (a
+        loop over ``modules()``, an ``apply`` hook) gets one rewrite for all of them, so the
+        fix is offered only when every layer it covers wants the same initializer."""
+        if fix is not None and layer is not None and not one_fix_serves_all(layer):
+            fix = None
+        subject = layer.display if layer is not None else ""
+        return Violation(self.code, message, node, fix if self.fix_applicability else None, subject)
 
     @classmethod
     def doc(cls) -> str:

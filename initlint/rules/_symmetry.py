@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from initlint.model import Layer, Role
+from initlint.model import Framework, Layer, LayerKind, Role
 
 
 def symmetry_breaks_training(layer: Layer) -> bool:
@@ -13,5 +13,8 @@ def symmetry_breaks_training(layer: Layer) -> bool:
     model's, or is mixed elementwise into it, so each unit gets its own gradient. Their role
     is OUTPUT or UNKNOWN and they stay quiet; so does any layer whose data flow we could
     not follow. A frozen layer (``trainable=False``) is a fixed transform, never trained.
+    A PyTorch RNN's zero input weights are not symmetric: its biases and recurrent weights
+    start random (frameworks.md §2.4), so its units still differ.
     """
-    return layer.role is Role.HIDDEN and layer.trainable
+    recurrent = layer.kind is LayerKind.RECURRENT and layer.framework is Framework.TORCH
+    return layer.role is Role.HIDDEN and layer.trainable and not recurrent

@@ -164,4 +164,5 @@ class ConstantKernel(Rule):
                 f"`{layer.display}` is a hidden layer with a constant kernel{value}: all "
                 "its units compute the same value",
                 fix=replace_init(init, target),
+                layer=layer,
             )

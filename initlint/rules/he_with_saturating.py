@@ -170,4 +170,5 @@ class HeWithSaturating(Rule):
                 f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.label}`): "
                 f"{excess} Glorot's variance pushes it into saturation",
                 fix=replace_init(init, target),
+                layer=layer,
             )

@@ -159,4 +159,5 @@ class ReluWithoutHe(Rule):
                 f"`{layer.display}` feeds {semantics.describe_act(act)} but its kernel is "
                 f"{family} (`{init.label}`): ReLU-family activations need He init",
                 fix=replace_init(init, target),
+                layer=layer,
             )

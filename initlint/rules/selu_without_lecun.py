@@ -177,4 +177,5 @@ class SeluWithoutLecun(Rule):
                 f"`{layer.display}` feeds `selu` but its kernel is `{init.label}`{kind}: SELU "
                 f"self-normalises only with LeCun normal{add}",
                 fix=replace_init(init, target),
+                layer=layer,
             )

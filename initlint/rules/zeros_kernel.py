@@ -151,4 +151,5 @@ class ZerosKernel(Rule):
                 f"`{layer.display}` is a hidden layer with an all-zeros kernel: its output "
                 "ignores its input and no gradient reaches the layers before it",
                 fix=replace_init(init, target),
+                layer=layer,
             )
