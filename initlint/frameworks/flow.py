@@ -179,6 +179,7 @@ class Walker:
         self.sequentials: list[SeqObj] = []
         self._owners: dict[str, int] = {}
         self._inline_budget = _INLINE_BUDGET
+        self._seq_keys: dict[str, LayerObj | SeqObj] = {}
         # (method, caller values) -> its value, for calls that made no layers
         self._inlined: dict[tuple[object, ...], Value] = {}
         self._globals: dict[str, Value] = {}  # module-level functions and classes, by name
@@ -1232,6 +1233,9 @@ class Walker:
                 if own is None and attr.startswith(("weight", "bias")):
                     return ParamRef(base, attr, None)
                 return None
+            if isinstance(base, SeqObj) and attr in base.keys:  # `self.net.fc1`
+                named = base.keys[attr]
+                return (named.module or named) if isinstance(named, LayerObj) else named
             if isinstance(base, ParamRef) and attr in torch.PASSTHROUGH_ATTRIBUTES:
                 return base  # `fc.weight.data`
             if isinstance(base, Flow):
@@ -1379,6 +1383,15 @@ class Walker:
                     layer.init = torch.method_init(method, node, scope.context)
                     self._walk_args(node, scope)
                     return None
+            if method == "copy_" and len(node.args) == 1 and not node.args[0].keyword:
+                layer = self._init_target(func.value, scope)
+                source = node.args[0].value
+                made = self._recognize(source.func, scope) if isinstance(source, cst.Call) else None
+                if layer is not None and made is not None and made.what is What.TENSOR_FACTORY:
+                    assert isinstance(source, cst.Call)
+                    self._walk_args(source, scope)
+                    layer.init = torch.factory_init(made.name, source, scope.context)[0]
+                    return None  # `w.data.copy_(torch.zeros(out, in))`
             if method in semantics.TORCH_MUTATING_METHODS:
                 self._consume(self._eval(func.value, scope))  # runs `.fill_(0.5)` first
                 layer = self._init_target(_chain_base(func.value), scope)
@@ -1497,7 +1510,7 @@ class Walker:
             return layer
         if what is What.SEQUENTIAL:
             items = self._sequential_items(node, recognized.framework, scope)
-            seq = SeqObj(recognized.framework, node, items)
+            seq = SeqObj(recognized.framework, node, items, keys=self._seq_keys)
             for item in seq.items:
                 self._mark_nested(item)
             self.sequentials.append(seq)
@@ -1559,6 +1572,8 @@ class Walker:
     ) -> list[LayerObj | SeqObj]:
         """Keras takes ``Sequential([...])`` or ``layers=[...]``; torch takes positional modules."""
         items: list[LayerObj | SeqObj] = []
+        keys: dict[str, LayerObj | SeqObj] = {}
+        self._seq_keys = keys
         for position, arg in enumerate(node.args):
             value = arg.value
             keyword = arg.keyword.value if arg.keyword is not None else None
@@ -1581,6 +1596,7 @@ class Walker:
                     if isinstance(item, LayerObj) and item.framework is Framework.TORCH:
                         item.label = item.label or key
                     items.append(item)
+                    keys[key] = item
             elif keyword is None and not arg.star:
                 items.append(self._item(value, framework, scope))
             elif arg.star == "*" and isinstance(held := self._eval(value, scope), ListObj):
@@ -1672,6 +1688,14 @@ class Walker:
         for arg in node.args:
             if arg.value is not data:
                 self._walk_expr(arg.value, scope)
+        scaled = False
+        if (  # `torch.randn(out, in) * 0.01`, `torch.randn(out, in) / math.sqrt(in)`
+            isinstance(data, cst.BinaryOperation)
+            and isinstance(data.operator, (cst.Multiply, cst.Divide))
+            and isinstance(data.left, cst.Call)
+        ):
+            self._walk_expr(data.right, scope)
+            data, scaled = data.left, True
         if not isinstance(data, cst.Call):
             if data is not None:
                 self._walk_expr(data, scope)
@@ -1681,6 +1705,8 @@ class Walker:
         if recognized is None or recognized.what is not What.TENSOR_FACTORY:
             return None
         init, ndim = torch.factory_init(recognized.name, data, scope.context)
+        if scaled and init.family is not InitFamily.ZEROS:
+            init = torch.scaled(init)
         if ndim != 2:  # scalars, vectors, tokens, embeddings tables: not a kernel we pair
             return None
         layer = LayerObj(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import libcst as cst
@@ -637,3 +638,10 @@ def recurrent_widths(type_name: str, call: cst.Call) -> tuple[int | None, int | 
     inputs = literal_int(argument(call, 0, "input_size"))
     hidden = literal_int(argument(call, 1, "hidden_size"))
     return inputs, None if hidden is None else gates * hidden
+
+
+def scaled(init: Init) -> Init:
+    """A factory's values times a factor we do not evaluate: random stays random with an
+    unknown variance; a constant becomes an unknown constant."""
+    family = InitFamily.RANDOM if init.family is InitFamily.RANDOM else InitFamily.UNKNOWN
+    return dataclasses.replace(init, family=family, variance=None, value=None)

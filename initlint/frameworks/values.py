@@ -50,6 +50,7 @@ class SeqObj:
     label: str = ""
     used: bool = False
     nested: bool = False
+    keys: dict[str, LayerObj | SeqObj] = field(default_factory=dict)  # OrderedDict names
 
 
 @dataclass(eq=False)
