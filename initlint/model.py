@@ -1,4 +1,4 @@
-"""Plain data that extraction produces and rules read: Model, Layer, Init, Act."""
+"""Plain data that extraction produces and rules read: Model, Layer, Init, Act, InitCall."""
 
 from __future__ import annotations
 
@@ -168,3 +168,22 @@ class Model:
     @property
     def weight_layers(self) -> tuple[Layer, ...]:
         return tuple(layer for layer in self.layers if layer.init is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class InitCall:
+    """A ``torch.nn.init`` call as written, whatever tensor it fills: a layer's kernel, a bias,
+    a bare ``nn.Parameter``, a tensor passed in. Rules about the call itself (how it is
+    spelled) read these; rules about what a kernel feeds read the models' layers."""
+
+    function: str  # as resolved through imports: "xavier_uniform" for the deprecated alias
+    init: Init  # what the call computes; ``init.node`` is the call, ``init.context`` its names
+    func: Any = field(default=None, compare=False, repr=False)  # the callee as written
+
+
+@dataclass(frozen=True, slots=True)
+class FileModels:
+    """Everything extraction reads from one file: its models, and every init call in it."""
+
+    models: tuple[Model, ...] = ()
+    init_calls: tuple[InitCall, ...] = ()
