@@ -17,7 +17,7 @@ from initlint.diagnostics import Fix, FixPlan, NodeEdit
 from initlint.frameworks import FileContext
 from initlint.frameworks.common import argument, source_text
 from initlint.frameworks.names import module_of
-from initlint.model import Distribution, Init, InitFamily, Spelling
+from initlint.model import Distribution, Init, InitCall, InitFamily, Spelling
 from initlint.semantics import KerasInit, TorchCall
 
 # Named Glorot/He/LeCun classes all take (seed=None) alone: their arguments carry over as is.
@@ -175,6 +175,19 @@ def _torch(init: Init, target: TorchCall, context: FileContext) -> list[NodeEdit
         receiver = source_text(node.func.value)
         return [NodeEdit(node, _call_text(f"{prefix}.{target.function}", receiver, keywords))]
     return None
+
+
+def rename_call(call: InitCall, new: str) -> FixPlan | None:
+    """Point an init call at the function ``new`` of the same module, keeping its spelling:
+    ``nn.init.xavier_uniform`` → ``nn.init.xavier_uniform_``; a bare imported name → ``new``,
+    imported beside it. Arguments are left exactly as written."""
+    func, context = call.func, call.init.context
+    if not isinstance(func, (cst.Name, cst.Attribute)) or not isinstance(context, FileContext):
+        return None
+    edits = _rename(func, new, context)
+    if not edits or not all(_keeps_comments(edit) for edit in edits):
+        return None
+    return FixPlan(f"Use `{' '.join(edits[0].content.split())}`", tuple(edits))
 
 
 class _Comments(cst.CSTVisitor):
