@@ -248,36 +248,43 @@ def _rename(
         edits = [NodeEdit(node, new)]
         for source in dict.fromkeys(sources):
             assert not isinstance(source.names, cst.ImportStar)
-            grown = source.with_changes(names=_append(list(source.names), alias))
+            opening = source.lpar.whitespace_after if source.lpar else None
+            grown = source.with_changes(names=_append(list(source.names), alias, opening))
             edits.append(NodeEdit(source, _code(context, grown)))
         return edits
     return None if local is None else [NodeEdit(node, local)]
 
 
 def _add_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
-    return call.with_changes(args=_append(list(call.args), _keyword(keyword, value)))
+    grown = _append(list(call.args), _keyword(keyword, value), call.whitespace_before_args)
+    return call.with_changes(args=grown)
 
 
 _Item = TypeVar("_Item", cst.Arg, cst.ImportAlias)
 
 
-def _append(items: list[_Item], new: _Item) -> list[_Item]:
-    """Append to a comma-separated sequence in its own style, trailing comma included."""
+def _append(
+    items: list[_Item], new: _Item, opening: cst.BaseParenthesizableWhitespace | None = None
+) -> list[_Item]:
+    """Append to a comma-separated sequence in its own style, trailing comma included.
+
+    ``opening`` is the whitespace after the opening parenthesis: where a one-item sequence
+    written one item per line shows its indentation.
+    """
     if not items:
         return [new]
     last = items[-1]
     result = list(items[:-1])
     after = getattr(last, "whitespace_after_arg", None)
+    before = opening
+    if len(items) > 1:
+        previous = items[-2].comma
+        before = previous.whitespace_after if isinstance(previous, cst.Comma) else None
+    line_start = before if isinstance(before, cst.ParenthesizedWhitespace) else None
     if not isinstance(last.comma, cst.Comma) and isinstance(after, cst.ParenthesizedWhitespace):
         # `arg  # comment` on its own line before `)`: the new item goes on the next line,
         # indented like the others, and the closing parenthesis keeps its place.
-        before = items[-2].comma if len(items) > 1 else cst.MaybeSentinel.DEFAULT
-        indent = (
-            before.whitespace_after.last_line
-            if isinstance(before, cst.Comma)
-            and isinstance(before.whitespace_after, cst.ParenthesizedWhitespace)
-            else after.last_line
-        )
+        indent = after.last_line if line_start is None else line_start.last_line
         comma = cst.Comma(
             whitespace_before=cst.SimpleWhitespace(""),
             whitespace_after=after.with_changes(last_line=indent),
@@ -286,7 +293,17 @@ def _append(items: list[_Item], new: _Item) -> list[_Item]:
         closing = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
         result.append(new.with_changes(whitespace_after_arg=closing))
         return result
-    if isinstance(last.comma, cst.Comma):  # one item per line, with a trailing comma
+    ending = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+    if isinstance(ending, cst.ParenthesizedWhitespace) and line_start is not None:
+        # one item per line, with a trailing comma: the last item keeps its own line (and
+        # comment); the new one starts a line indented like the others and takes the line
+        # break before the closing parenthesis (and any comment lines above it)
+        assert isinstance(last.comma, cst.Comma)
+        own_line = line_start.with_changes(first_line=ending.first_line, empty_lines=[])
+        result.append(last.with_changes(comma=last.comma.with_changes(whitespace_after=own_line)))
+        closing = ending.with_changes(first_line=cst.TrailingWhitespace())
+        result.append(new.with_changes(comma=last.comma.with_changes(whitespace_after=closing)))
+    elif isinstance(last.comma, cst.Comma):  # with a trailing comma
         between = items[-2].comma if len(items) > 1 else last.comma
         result.append(last.with_changes(comma=between))
         result.append(new.with_changes(comma=last.comma))
