@@ -93,6 +93,13 @@ class Init:
     gain2: float | None = None  # Var(w)*fan for fan-scaled inits, when literal
     variance: float | None = None  # Var(w) of a fixed-scale random init, when literal
     params: tuple[tuple[str, str], ...] = ()  # literal keyword arguments as source text
+    # What a torch gain argument says (kaiming_'s `nonlinearity`/`a`, xavier_/orthogonal_'s
+    # `gain`): calculate_gain's name for the activation it is computed for (None for a
+    # bare number), leaky_relu's slope in it, and whether an argument moves it off the
+    # function's default (kaiming: nonlinearity= or a≠0; xavier/orthogonal: gain≠1).
+    nonlinearity: str | None = None
+    slope: float | None = None
+    gain_given: bool = False
     display: str = ""  # the source text, for messages
     node: Any = field(default=None, compare=False, repr=False)  # opaque handle for fixes
     context: Any = field(default=None, compare=False, repr=False)  # the file's names, for fixes
