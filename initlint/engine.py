@@ -11,7 +11,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint import fixes
 from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Violation
-from initlint.frameworks import extract, mentions_framework
+from initlint.frameworks import extract_file, mentions_framework
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
 from initlint.suppression import is_suppressed, noqa_rows
@@ -96,12 +96,8 @@ def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnost
     """Findings for a parsed module (``text`` is its source)."""
     rules = _rules(settings)
     try:
-        violations = [
-            violation
-            for model in extract(module)
-            for rule in rules
-            for violation in rule.check(model)
-        ]
+        extracted = extract_file(module)
+        violations = [violation for rule in rules for violation in rule.check_file(extracted)]
     except RecursionError:
         found = parse_diagnostic("Cannot analyse: too deeply nested", 1, 1)
         return [found] if PARSE_ERROR in settings.select else []

@@ -15,9 +15,9 @@ import libcst as cst
 from initlint import semantics
 from initlint.diagnostics import Fix, FixPlan, NodeEdit
 from initlint.frameworks import FileContext
-from initlint.frameworks.common import argument, source_text
+from initlint.frameworks.common import argument, has_star_args, literal_number, source_text
 from initlint.frameworks.names import module_of
-from initlint.model import Distribution, Init, InitFamily, Spelling
+from initlint.model import Distribution, Init, InitCall, InitFamily, Spelling
 from initlint.semantics import KerasInit, TorchCall
 
 # Named Glorot/He/LeCun classes all take (seed=None) alone: their arguments carry over as is.
@@ -177,6 +177,125 @@ def _torch(init: Init, target: TorchCall, context: FileContext) -> list[NodeEdit
     return None
 
 
+def rename_call(call: InitCall, new: str) -> FixPlan | None:
+    """Point an init call at the function ``new`` of the same module, keeping its spelling:
+    ``nn.init.xavier_uniform`` → ``nn.init.xavier_uniform_``; a bare imported name → ``new``,
+    imported beside it. Arguments are left exactly as written."""
+    func, context = call.func, call.init.context
+    if not isinstance(func, (cst.Name, cst.Attribute)) or not isinstance(context, FileContext):
+        return None
+    edits = _rename(func, new, context)
+    if not edits or not all(_keeps_comments(edit) for edit in edits):
+        return None
+    return FixPlan(f"Use `{' '.join(edits[0].content.split())}`", tuple(edits))
+
+
+def set_gain(init: Init, nonlinearity: str, slope: float | None) -> FixPlan | None:
+    """Rewrite a torch init call's gain argument for ``calculate_gain(nonlinearity, slope)``,
+    in the form the user wrote it, or None if it cannot be done faithfully.
+
+    ``kaiming_*``: ``nonlinearity=`` (and ``a=`` for leaky ReLU; an ``a`` that other
+    nonlinearities ignore is dropped). ``xavier_*``/``orthogonal_``: the arguments of
+    ``calculate_gain(...)`` as spelled, or a literal gain as a literal expression.
+    """
+    node, context = init.node, init.context
+    if not isinstance(node, cst.Call) or not isinstance(context, FileContext):
+        return None
+    if has_star_args(node) or (nonlinearity == "leaky_relu" and slope is None):
+        return None
+    if init.name.startswith("kaiming_"):
+        args, shown = _kaiming_gain_args(node, nonlinearity, slope)
+        edit = NodeEdit(node, _code(context, node.with_changes(args=args)))
+    else:
+        gain = argument(node, 1, "gain")
+        if gain is None:
+            return None
+        if init.nonlinearity is not None and isinstance(gain, cst.Call):  # calculate_gain(...)
+            quote = _quote_in(gain)
+            gain_args = _set_argument(
+                list(gain.args), 0, "nonlinearity", f"{quote}{nonlinearity}{quote}"
+            )
+            if nonlinearity == "leaky_relu" and _argument_index(gain_args, 1, "param") is None:
+                positional = gain_args[0].keyword is None  # calculate_gain("leaky_relu", 0.2)
+                value = cst.parse_expression(repr(slope))
+                param = cst.Arg(value) if positional else _keyword("param", value)
+                gain_args = _append(gain_args, param)
+            elif nonlinearity == "leaky_relu":
+                gain_args = _set_argument(gain_args, 1, "param", repr(slope))
+            else:
+                gain_args = _drop_argument(gain_args, 1, "param", "None")
+            edit = NodeEdit(gain, _code(context, gain.with_changes(args=gain_args)))
+        else:
+            edit = NodeEdit(gain, semantics.torch_gain_expression(nonlinearity, slope))
+        shown = f"gain={edit.content}"
+    if not _keeps_comments(edit):
+        return None
+    return FixPlan(f"Use `{shown}`", (edit,))
+
+
+def _kaiming_gain_args(
+    node: cst.Call, nonlinearity: str, slope: float | None
+) -> tuple[list[cst.Arg], str]:
+    """kaiming_*'s arguments set for the gain, and those set as the fix title shows them."""
+    quote = _quote_in(node)
+    args = list(node.args)
+    if nonlinearity == "leaky_relu":
+        shown = f"a={slope!r}"
+        if _argument_index(args, 1, "a") is None:  # in signature order, before mode=...
+            args = _insert_keyword(args, "a", repr(slope), ("mode", "nonlinearity", "generator"))
+        else:
+            args = _set_argument(args, 1, "a", repr(slope))
+        if argument(node, 3, "nonlinearity") is not None:  # else the default: leaky_relu
+            args = _set_argument(args, 3, "nonlinearity", f"{quote}leaky_relu{quote}")
+            shown += f", nonlinearity={quote}leaky_relu{quote}"
+        return args, shown
+    args = _set_argument(args, 3, "nonlinearity", f"{quote}{nonlinearity}{quote}")
+    a = argument(node, 1, "a")
+    if a is not None and literal_number(a) != 0.0:
+        args = _drop_argument(args, 1, "a", "0")  # only leaky_relu reads it: it would mislead
+    return args, f"nonlinearity={quote}{nonlinearity}{quote}"
+
+
+def _argument_index(args: Sequence[cst.Arg], position: int, keyword: str) -> int | None:
+    """Where a parameter is passed, by keyword or by position (before any keyword)."""
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return index
+    positional = [i for i, arg in enumerate(args) if arg.keyword is None and not arg.star]
+    return positional[position] if position < len(positional) else None
+
+
+def _drop_argument(args: list[cst.Arg], position: int, keyword: str, neutral: str) -> list[cst.Arg]:
+    """Remove a parameter; one passed by position with positionals after it is set to
+    ``neutral`` instead, so the others keep their places."""
+    index = _argument_index(args, position, keyword)
+    if index is None:
+        return args
+    if args[index].keyword is None and any(
+        arg.keyword is None and not arg.star for arg in args[index + 1 :]
+    ):
+        return _set_argument(args, position, keyword, neutral)
+    result = args[:index] + args[index + 1 :]
+    if index == len(args) - 1 and result:  # the new last item takes the old one's ending
+        removed = args[index]
+        result[-1] = result[-1].with_changes(
+            comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg
+        )
+    return result
+
+
+def _insert_keyword(
+    args: list[cst.Arg], keyword: str, text: str, before: tuple[str, ...]
+) -> list[cst.Arg]:
+    """Add ``keyword=text`` before the first of the keywords ``before``, else at the end."""
+    value = cst.parse_expression(text)
+    for index, arg in enumerate(args):
+        if index and arg.keyword is not None and arg.keyword.value in before:
+            new = _keyword(keyword, value).with_changes(comma=args[index - 1].comma)
+            return [*args[:index], new, *args[index:]]
+    return _append(args, _keyword(keyword, value))
+
+
 class _Comments(cst.CSTVisitor):
     def __init__(self) -> None:
         self.found: list[str] = []
@@ -235,36 +354,43 @@ def _rename(
         edits = [NodeEdit(node, new)]
         for source in dict.fromkeys(sources):
             assert not isinstance(source.names, cst.ImportStar)
-            grown = source.with_changes(names=_append(list(source.names), alias))
+            opening = source.lpar.whitespace_after if source.lpar else None
+            grown = source.with_changes(names=_append(list(source.names), alias, opening))
             edits.append(NodeEdit(source, _code(context, grown)))
         return edits
     return None if local is None else [NodeEdit(node, local)]
 
 
 def _add_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
-    return call.with_changes(args=_append(list(call.args), _keyword(keyword, value)))
+    grown = _append(list(call.args), _keyword(keyword, value), call.whitespace_before_args)
+    return call.with_changes(args=grown)
 
 
 _Item = TypeVar("_Item", cst.Arg, cst.ImportAlias)
 
 
-def _append(items: list[_Item], new: _Item) -> list[_Item]:
-    """Append to a comma-separated sequence in its own style, trailing comma included."""
+def _append(
+    items: list[_Item], new: _Item, opening: cst.BaseParenthesizableWhitespace | None = None
+) -> list[_Item]:
+    """Append to a comma-separated sequence in its own style, trailing comma included.
+
+    ``opening`` is the whitespace after the opening parenthesis: where a one-item sequence
+    written one item per line shows its indentation.
+    """
     if not items:
         return [new]
     last = items[-1]
     result = list(items[:-1])
     after = getattr(last, "whitespace_after_arg", None)
+    before = opening
+    if len(items) > 1:
+        previous = items[-2].comma
+        before = previous.whitespace_after if isinstance(previous, cst.Comma) else None
+    line_start = before if isinstance(before, cst.ParenthesizedWhitespace) else None
     if not isinstance(last.comma, cst.Comma) and isinstance(after, cst.ParenthesizedWhitespace):
         # `arg  # comment` on its own line before `)`: the new item goes on the next line,
         # indented like the others, and the closing parenthesis keeps its place.
-        before = items[-2].comma if len(items) > 1 else cst.MaybeSentinel.DEFAULT
-        indent = (
-            before.whitespace_after.last_line
-            if isinstance(before, cst.Comma)
-            and isinstance(before.whitespace_after, cst.ParenthesizedWhitespace)
-            else after.last_line
-        )
+        indent = after.last_line if line_start is None else line_start.last_line
         comma = cst.Comma(
             whitespace_before=cst.SimpleWhitespace(""),
             whitespace_after=after.with_changes(last_line=indent),
@@ -273,7 +399,17 @@ def _append(items: list[_Item], new: _Item) -> list[_Item]:
         closing = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
         result.append(new.with_changes(whitespace_after_arg=closing))
         return result
-    if isinstance(last.comma, cst.Comma):  # one item per line, with a trailing comma
+    ending = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+    if isinstance(ending, cst.ParenthesizedWhitespace) and line_start is not None:
+        # one item per line, with a trailing comma: the last item keeps its own line (and
+        # comment); the new one starts a line indented like the others and takes the line
+        # break before the closing parenthesis (and any comment lines above it)
+        assert isinstance(last.comma, cst.Comma)
+        own_line = line_start.with_changes(first_line=ending.first_line, empty_lines=[])
+        result.append(last.with_changes(comma=last.comma.with_changes(whitespace_after=own_line)))
+        closing = ending.with_changes(first_line=cst.TrailingWhitespace())
+        result.append(new.with_changes(comma=last.comma.with_changes(whitespace_after=closing)))
+    elif isinstance(last.comma, cst.Comma):  # with a trailing comma
         between = items[-2].comma if len(items) > 1 else last.comma
         result.append(last.with_changes(comma=between))
         result.append(new.with_changes(comma=last.comma))

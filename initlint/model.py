@@ -1,4 +1,4 @@
-"""Plain data that extraction produces and rules read: Model, Layer, Init, Act."""
+"""Plain data that extraction produces and rules read: Model, Layer, Init, Act, InitCall."""
 
 from __future__ import annotations
 
@@ -93,6 +93,13 @@ class Init:
     gain2: float | None = None  # Var(w)*fan for fan-scaled inits, when literal
     variance: float | None = None  # Var(w) of a fixed-scale random init, when literal
     params: tuple[tuple[str, str], ...] = ()  # literal keyword arguments as source text
+    # What a torch gain argument says (kaiming_'s `nonlinearity`/`a`, xavier_/orthogonal_'s
+    # `gain`): calculate_gain's name for the activation it is computed for (None for a
+    # bare number), leaky_relu's slope in it, and whether an argument moves it off the
+    # function's default (kaiming: nonlinearity= or a≠0; xavier/orthogonal: gain≠1).
+    nonlinearity: str | None = None
+    slope: float | None = None
+    gain_given: bool = False
     display: str = ""  # the source text, for messages
     node: Any = field(default=None, compare=False, repr=False)  # opaque handle for fixes
     context: Any = field(default=None, compare=False, repr=False)  # the file's names, for fixes
@@ -169,3 +176,22 @@ class Model:
     @property
     def weight_layers(self) -> tuple[Layer, ...]:
         return tuple(layer for layer in self.layers if layer.init is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class InitCall:
+    """A ``torch.nn.init`` call as written, whatever tensor it fills: a layer's kernel, a bias,
+    a bare ``nn.Parameter``, a tensor passed in. Rules about the call itself (how it is
+    spelled) read these; rules about what a kernel feeds read the models' layers."""
+
+    function: str  # as resolved through imports: "xavier_uniform" for the deprecated alias
+    init: Init  # what the call computes; ``init.node`` is the call, ``init.context`` its names
+    func: Any = field(default=None, compare=False, repr=False)  # the callee as written
+
+
+@dataclass(frozen=True, slots=True)
+class FileModels:
+    """Everything extraction reads from one file: its models, and every init call in it."""
+
+    models: tuple[Model, ...] = ()
+    init_calls: tuple[InitCall, ...] = ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from initlint.model import Act, ActFamily, Distribution, Framework, Init, InitFamily
+from initlint.model import Act, ActFamily, Distribution, Framework, Init, InitFamily, Spelling
 
 # --------------------------------------------------------------------------------------------
 # Keras initializers (frameworks.md §1.2, §1.3)
@@ -200,6 +200,104 @@ def torch_gain2(nonlinearity: str, param: float | None) -> float | None:
         slope = 0.01 if param is None else param
         return 2.0 / (1.0 + slope * slope)
     return _TORCH_GAIN2.get(nonlinearity)
+
+
+# calculate_gain's name for an activation applied after a layer (§2.2, §2.6). Only these are
+# compared by KIN104: calculate_gain has no name for softmax, hard sigmoid/tanh or softsign,
+# SELU's "selu" gain is what KIN103 warns against, and a linear output takes any gain.
+_GAIN_NAMES = {
+    "relu": "relu",
+    "relu6": "relu",
+    "leaky_relu": "leaky_relu",
+    "prelu": "leaky_relu",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+}
+
+
+def torch_gain_target(act: Act) -> tuple[str, float | None] | None:
+    """``(nonlinearity, slope)``: the ``calculate_gain`` arguments for the activation applied;
+    None for activations it has no name for, or a leaky slope we cannot read."""
+    names = {_GAIN_NAMES.get(part) for part in act.name.split(" or ")}
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    if name != "leaky_relu":
+        return None if name is None else (name, None)
+    slope = relu_slope(act)
+    if slope is None:
+        return None
+    return ("relu", None) if slope == 0.0 else ("leaky_relu", slope)
+
+
+def torch_gain_expression(nonlinearity: str, slope: float | None) -> str:
+    """``calculate_gain(nonlinearity, slope)`` written as a literal expression (§2.2), for a
+    fix that keeps a literal gain literal."""
+    if nonlinearity == "leaky_relu":
+        return f"(2 / (1 + {abs(slope or 0.0)!r} ** 2)) ** 0.5"
+    return {"relu": "2 ** 0.5", "tanh": "5 / 3"}.get(nonlinearity, "1.0")
+
+
+@dataclass(frozen=True, slots=True)
+class GainMismatch:
+    """A torch init call whose gain is for another activation than the one applied."""
+
+    nonlinearity: str  # calculate_gain's name for the activation applied
+    slope: float | None  # its negative slope, for leaky_relu
+    written: float  # gain² the call computes
+    needed: float  # gain² calculate_gain gives the activation applied
+
+    @property
+    def ratio(self) -> float:
+        return max(self.written, self.needed) / min(self.written, self.needed)
+
+
+def gain_mismatch(init: Init, act: Act) -> GainMismatch | None:
+    """The gain a ``kaiming_*``/``xavier_*``/``orthogonal_`` call computes, against the one
+    ``calculate_gain`` gives the activation applied, when they differ materially (KIN104).
+
+    Only gains set by an argument are compared (``nonlinearity=``, ``a=``, ``gain=``), plus
+    kaiming's default (He) before a leaky ReLU steep enough to need another gain. The He and
+    Glorot mix-ups are left to the rules about them, with their width-aware exemptions, so
+    a call is reported once: a Glorot or LeCun kernel under ReLU is KIN101's, a He kernel
+    under sigmoid or tanh (``nonlinearity="relu"`` included) KIN102's.
+    """
+    if init.framework is not Framework.TORCH or init.spelling is not Spelling.TORCH_FUNCTION:
+        return None
+    if not init.name.startswith(("kaiming_", "xavier_", "orthogonal_")):
+        return None
+    if init.gain2 is None or init.gain2 <= 0.0 or init.family is InitFamily.UNKNOWN:
+        return None  # unreadable; a zero gain is a zero kernel (KIN001), not a mismatch
+    if init.family is InitFamily.TORCH_DEFAULT:
+        # kaiming_uniform_(w, a=math.sqrt(5)) is torch's own Linear/Conv reset_parameters
+        # (U(±1/√fan_in), §2.4), copied on purpose into custom layers to match nn.Linear: a
+        # known idiom whose slope is not meant as any activation's gain.
+        return None
+    if init.family in (InitFamily.GLOROT, InitFamily.LECUN) and act.family is ActFamily.RELU:
+        return None  # KIN101's
+    if init.family is InitFamily.HE and is_saturating(act):
+        return None  # KIN102's
+    target = torch_gain_target(act)
+    if target is None:
+        return None
+    nonlinearity, slope = target
+    implicit_he = init.name.startswith("kaiming_") and nonlinearity == "leaky_relu"
+    if not init.gain_given and not implicit_he:
+        return None
+    needed = torch_gain2(nonlinearity, slope)
+    if needed is None:
+        return None
+    # tanh has two accepted gains: PyTorch's 5/3, and 1, which is Glorot's and LeCun's own
+    # choice for it (and what KIN102's fix writes).
+    accepted = (needed, 1.0) if nonlinearity == "tanh" else (needed,)
+    if any(_within(init.gain2, gain2) for gain2 in accepted):
+        return None
+    return GainMismatch(nonlinearity, slope, init.gain2, needed)
+
+
+def _within(a: float, b: float) -> bool:
+    """Two squared gains (variances at the same fan) too close for the difference to matter."""
+    return max(a, b) / min(a, b) < MATERIAL_RATIO
 
 
 def torch_kaiming_family(nonlinearity: str, gain2: float) -> InitFamily:
@@ -538,7 +636,9 @@ def variance(init: Init, fan_in: int | None, fan_out: int | None) -> float | Non
 
 
 # He's variance must exceed Glorot's by this factor for the choice between them to matter.
-# Square layers: 2x; a 784 -> 256 layer: 1.33x; a 128 -> 10 softmax head: 1.08x.
+# Square layers: 2x; a 784 -> 256 layer: 1.33x; a 128 -> 10 softmax head: 1.08x. The same
+# factor between two squared gains decides a gain mismatch (KIN104): relu vs tanh is 1.39x,
+# relu vs leaky_relu(0.2) only 1.04x.
 MATERIAL_RATIO = 1.25
 
 

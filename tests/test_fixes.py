@@ -175,3 +175,21 @@ def test_fix_output_that_does_not_parse_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(fixes, "apply_fixes", lambda text, _: (text + "\n)(\n", 1))
     with pytest.raises(engine.FixError, match="does not parse"):
         engine.fix(KERAS, settings_for())
+
+
+@pytest.mark.parametrize(
+    "names",
+    ["    kaiming_uniform_,  # he\n", "    zeros_,  # z\n    kaiming_uniform_,  # he\n"],
+    ids=["one-name", "two-names"],
+)
+def test_a_name_added_to_a_one_per_line_import_gets_its_own_indented_line(names: str) -> None:
+    code = (
+        "import torch.nn as nn\n"
+        f"from torch.nn.init import (\n{names})\n\n"
+        "fc = nn.Linear(64, 64)\n"
+        "net = nn.Sequential(fc, nn.Tanh(), nn.Linear(64, 1))\n"
+        "kaiming_uniform_(fc.weight)\n"
+    )
+    after = fixed(code, "KIN102")
+    # each comment stays on its own name's line; the new name is indented like the others
+    assert f"from torch.nn.init import (\n{names}    xavier_uniform_,\n)\n" in after

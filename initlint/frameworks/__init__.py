@@ -13,7 +13,7 @@ from initlint.frameworks import keras, torch
 from initlint.frameworks.flow import Walker
 from initlint.frameworks.names import Imports, collect_top_level_imports, rebound_names
 from initlint.frameworks.values import LayerObj
-from initlint.model import UNKNOWN_ACT, Act, ActFamily, Layer, Model, Role
+from initlint.model import UNKNOWN_ACT, Act, ActFamily, FileModels, InitCall, Layer, Model, Role
 
 STAR_EXPORTS = {**keras.STAR_EXPORTS, **torch.STAR_EXPORTS}
 
@@ -58,13 +58,27 @@ def mentions_framework(text: str) -> bool:
 
 def extract(module: cst.Module) -> list[Model]:
     """Every model in a parsed module, in source order."""
+    return list(extract_file(module).models)
+
+
+def extract_file(module: cst.Module) -> FileModels:
+    """Every model in a parsed module, in source order, and every ``nn.init`` call in it."""
     imports = collect_top_level_imports(module, STAR_EXPORTS)
     if not imports.aliases and not imports.star_modules:
-        return []
+        return FileModels()
     facts = ModuleFacts(module, imports.fixable)
     walker = Walker(imports, lambda visible: FileContext(module, visible, facts))
     walker.run(module)
-    return build_models(walker.layers)
+    return FileModels(tuple(build_models(walker.layers)), _once_each(walker.init_calls))
+
+
+def _once_each(calls: list[InitCall]) -> tuple[InitCall, ...]:
+    """One record per call in the source: a method the walker runs for several callers (or
+    on several paths) sees its calls more than once."""
+    seen: dict[int, InitCall] = {}
+    for call in calls:
+        seen.setdefault(id(call.init.node), call)
+    return tuple(seen.values())
 
 
 def build_models(layers: list[LayerObj]) -> list[Model]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import math
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -61,6 +63,34 @@ def literal_number(node: cst.BaseExpression | None) -> float | None:
         inner = literal_number(node.args[0].value)
         return None if inner is None or inner < 0 else inner**0.5
     return None
+
+
+_ARITHMETIC: dict[type[cst.BaseBinaryOp], Callable[[float, float], object]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.Divide: operator.truediv,
+    cst.Power: operator.pow,
+}
+
+
+def literal_arithmetic(node: cst.BaseExpression | None) -> float | None:
+    """``literal_number``, also through ``+ - * / **`` between literals: how gains are written
+    out (``5 / 3``, ``2 ** 0.5``, ``(2 / (1 + 0.2 ** 2)) ** 0.5``)."""
+    number = literal_number(node)
+    if number is not None or not isinstance(node, cst.BinaryOperation):
+        return number
+    apply = _ARITHMETIC.get(type(node.operator))
+    left, right = literal_arithmetic(node.left), literal_arithmetic(node.right)
+    if apply is None or left is None or right is None:
+        return None
+    try:
+        value = apply(left, right)
+    except (ArithmeticError, ValueError):  # 1 / 0, 10.0 ** 400
+        return None
+    if not isinstance(value, float) or not math.isfinite(value) or abs(value) > _LARGEST:
+        return None  # (-8) ** 0.5 is complex
+    return value
 
 
 def literal_or(node: cst.BaseExpression | None, default: float) -> float | None:

@@ -47,6 +47,7 @@ from initlint.model import (
     ActFamily,
     Framework,
     Init,
+    InitCall,
     InitFamily,
     LayerKind,
     Spelling,
@@ -177,6 +178,7 @@ class Walker:
         self.make_context = make_context
         self.layers: list[LayerObj] = []
         self.sequentials: list[SeqObj] = []
+        self.init_calls: list[InitCall] = []  # every nn.init call, whatever it fills
         self._owners: dict[str, int] = {}
         self._inline_budget = _INLINE_BUDGET
         self._seq_keys: dict[str, LayerObj | SeqObj] = {}
@@ -1540,12 +1542,10 @@ class Walker:
                 self._consume(self._eval(arg.value, scope))
             return self._product(source, weight)
         if what is What.INIT_FUNCTION:
+            init = torch.init_call(recognized.name, node, scope.context)
+            self.init_calls.append(InitCall(recognized.name, init, node.func))
             if node.args:
-                self._set_init(
-                    node.args[0].value,
-                    torch.init_call(recognized.name, node, scope.context),
-                    scope,
-                )
+                self._set_init(node.args[0].value, init, scope)
             return None
         first = node.args[0].value if node.args else None
         flow = self._as_flow(self._eval(first, scope)) if first is not None else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -13,6 +14,7 @@ from initlint.frameworks.common import (
     What,
     argument,
     has_star_args,
+    literal_arithmetic,
     literal_int,
     literal_number,
     literal_or,
@@ -304,7 +306,7 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
     canonical = semantics.TORCH_DEPRECATED_ALIASES.get(function, function)
     family, distribution = semantics.TORCH_INIT_FUNCTIONS[canonical]
     value: float | None = None
-    gain2: float | None = None
+    gain = _NO_GAIN
     variance: float | None = None
     params = tuple(
         (arg.keyword.value, source_text(arg.value)) for arg in call.args if arg.keyword is not None
@@ -317,24 +319,24 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
         value = literal_number(argument(call, 1, "val"))
         family = semantics.constant_family(value)
     elif canonical.startswith("kaiming_"):
-        nonlinearity, gain2 = _kaiming_gain2(call)
+        gain = _kaiming_gain(call)
         mode = literal_string(argument(call, 2, "mode"))
-        if gain2 is None or (mode is not None and mode.lower() not in ("fan_in", "fan_out")):
+        if gain.gain2 is None or (mode is not None and mode.lower() not in ("fan_in", "fan_out")):
             family = InitFamily.UNKNOWN
         else:
-            family = semantics.torch_kaiming_family(nonlinearity, gain2)
+            family = semantics.torch_kaiming_family(gain.nonlinearity or "", gain.gain2)
     elif family is InitFamily.RANDOM:
         variance = random_variance(canonical, call, 1)
     if has_star_args(call) and canonical not in ("zeros_", "ones_"):
-        family, gain2, variance = InitFamily.UNKNOWN, None, None  # `**cfg` may set anything
+        family, gain, variance = InitFamily.UNKNOWN, _NO_GAIN, None  # `**cfg` may set anything
     elif canonical.startswith("xavier_"):
-        gain_node = argument(call, 1, "gain")
-        gain = 1.0 if gain_node is None else _gain_value(gain_node)
-        if gain is None:
+        gain = _gain_argument(argument(call, 1, "gain"))
+        if gain.gain2 is None:
             family = InitFamily.UNKNOWN
-        elif not math.isclose(gain, 1.0):
+        elif not math.isclose(gain.gain2, 1.0):
             family = InitFamily.SCALED
-        gain2 = None if gain is None else gain * gain
+    elif canonical == "orthogonal_":  # its family stays orthogonal whatever the gain
+        gain = _gain_argument(argument(call, 1, "gain"))
     return Init(
         name=canonical,
         family=family,
@@ -343,12 +345,15 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
         spelling=Spelling.TORCH_FUNCTION,
         distribution=distribution,
         value=value,
-        gain2=gain2,
+        gain2=gain.gain2,
         variance=variance,
         params=params,
         display=source_text(call),
         node=call,
         context=context,
+        nonlinearity=gain.nonlinearity,
+        slope=gain.slope,
+        gain_given=gain.given,
     )
 
 
@@ -375,11 +380,28 @@ def random_variance(method: str, call: cst.Call, offset: int) -> float | None:
     return None
 
 
-def _gain_value(node: cst.BaseExpression) -> float | None:
-    """A literal gain, or ``calculate_gain("relu")``."""
-    number = literal_number(node)
+@dataclass(frozen=True, slots=True)
+class _Gain:
+    """What a call's gain arguments say: its square, and the activation it was computed for."""
+
+    gain2: float | None  # None: written, but not as anything we can evaluate
+    nonlinearity: str | None = None  # calculate_gain's name, when the gain names one
+    slope: float | None = None  # leaky_relu's negative slope in it
+    given: bool = False  # set away from the function's default by an argument
+
+
+_NO_GAIN = _Gain(None)
+
+
+def _gain_argument(node: cst.BaseExpression | None) -> _Gain:
+    """xavier_/orthogonal_'s ``gain``: absent (1), a literal (``1.41``, ``5 / 3``), or
+    ``calculate_gain("relu")`` (§2.2). A literal 1 is the default written out, not a choice
+    of activation."""
+    if node is None:
+        return _Gain(1.0)
+    number = literal_arithmetic(node)
     if number is not None:
-        return number
+        return _Gain(number * number, given=not math.isclose(abs(number), 1.0))
     if isinstance(node, cst.Call) and isinstance(node.func, (cst.Attribute, cst.Name)):
         func_name = (
             node.func.attr.value if isinstance(node.func, cst.Attribute) else node.func.value
@@ -389,21 +411,25 @@ def _gain_value(node: cst.BaseExpression) -> float | None:
             param_node = argument(node, 1, "param")
             param = None if param_node is None else literal_number(param_node)
             if nonlinearity is None or (param_node is not None and param is None):
-                return None
+                return _Gain(None, given=True)
+            slope = (0.01 if param is None else param) if nonlinearity == "leaky_relu" else None
             gain2 = semantics.torch_gain2(nonlinearity, param)
-            return None if gain2 is None else math.sqrt(gain2)
-    return None
+            return _Gain(gain2, nonlinearity, slope, given=True)
+    return _Gain(None, given=True)
 
 
-def _kaiming_gain2(call: cst.Call) -> tuple[str, float | None]:
-    """The nonlinearity a kaiming_* call names and its squared gain (None if not literal)."""
+def _kaiming_gain(call: cst.Call) -> _Gain:
+    """The nonlinearity a kaiming_* call names (``leaky_relu`` with ``a=0`` by default, which
+    is He) and its squared gain (None if not literal)."""
     a_node = argument(call, 1, "a")
     a = 0.0 if a_node is None else literal_number(a_node)
     nl_node = argument(call, 3, "nonlinearity")
     nonlinearity = "leaky_relu" if nl_node is None else literal_string(nl_node)
+    given = nl_node is not None or a != 0.0
     if a is None or nonlinearity is None:
-        return "", None
-    return nonlinearity, semantics.torch_gain2(nonlinearity, a)
+        return _Gain(None, given=given)
+    slope = a if nonlinearity == "leaky_relu" else None
+    return _Gain(semantics.torch_gain2(nonlinearity, a), nonlinearity, slope, given)
 
 
 def method_init(method: str, call: cst.Call, context: object) -> Init:

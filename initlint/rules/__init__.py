@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from initlint.rules._base import Example, Rule
 from initlint.rules.constant_kernel import ConstantKernel
+from initlint.rules.deprecated_init_alias import DeprecatedInitAlias
+from initlint.rules.gain_mismatch import GainMismatch
 from initlint.rules.he_with_saturating import HeWithSaturating
 from initlint.rules.parse_error import ParseError
 from initlint.rules.relu_without_he import ReluWithoutHe
@@ -17,6 +19,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ReluWithoutHe,
     HeWithSaturating,
     SeluWithoutLecun,
+    GainMismatch,
+    DeprecatedInitAlias,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}

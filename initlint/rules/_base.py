@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from initlint.diagnostics import Applicability, FixPlan, Severity, Violation
-from initlint.model import ActFamily, Layer, Model
+from initlint.model import ActFamily, FileModels, Layer, Model
 from initlint.semantics import recommended_family
 
 
@@ -46,6 +46,13 @@ class Rule:
     opt_in: ClassVar[bool] = False  # not in the default selection
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
+
+    def check_file(self, file: FileModels) -> Iterator[Violation]:
+        """What the engine calls once per file: by default, ``check`` on each model. A rule
+        about something other than a layer's pairing (every ``nn.init`` call, whatever tensor
+        it fills) overrides this instead."""
+        for model in file.models:
+            yield from self.check(model)
 
     def check(self, model: Model) -> Iterator[Violation]:
         raise NotImplementedError
