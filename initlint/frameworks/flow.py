@@ -234,6 +234,9 @@ class Walker:
         elif isinstance(statement, cst.FunctionDef):
             owner = self._unique(statement.name.value)
             self._function(statement, scope.child(owner), method=False)
+            if scope is not self._module_scope:  # a local helper: `self.apply(_basic_init)`
+                self._shadow(statement.name.value, scope)
+                scope.env[statement.name.value] = FuncRef(statement)
         elif isinstance(statement, cst.ClassDef):
             self._class(statement, scope)
         elif isinstance(statement, cst.If) and is_type_checking(statement.test):
@@ -626,6 +629,17 @@ class Walker:
                 self._walk_expr(target, scope)
 
     def _label(self, value: Value, name: str, scope: Scope) -> None:
+        if isinstance(value, ListObj):  # `blocks[0]`, `heads["a"]`, `blocks[i]` for copies
+            if value.keys is not None:
+                labels = [f'{name}["{key}"]' for key in value.keys]
+            elif value.repeated:
+                labels = [f"{name}[i]"]
+            else:
+                labels = [f"{name}[{index}]" for index in range(len(value.items))]
+            for item, label in zip(value.items, labels, strict=False):
+                if isinstance(item, (LayerObj, SeqObj)) and not item.label:
+                    item.label = label
+            return
         if isinstance(value, LayerObj) and not value.label:
             value.label = name
         elif isinstance(value, SeqObj) and not value.label:
@@ -1106,8 +1120,19 @@ class Walker:
                 if own is not None:
                     return _PRESENT if any(n == node.attr.value for n, _ in own) else None
             return _UNKNOWN
+        if _is_type_call(node, scope) or (
+            isinstance(node, cst.Attribute) and node.attr.value == "__class__"
+        ):
+            inner = node.args[0].value if isinstance(node, cst.Call) else node.value  # type: ignore[attr-defined]
+            named = _type_name(self._eval(inner, scope))
+            return _UNKNOWN if named is _UNKNOWN else ("type", named)
         if isinstance(node, cst.Call):
             return self._static_call(node, scope)
+        qualified = (
+            scope.imports.qualify(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        )
+        if qualified is not None and qualified.startswith("torch.nn."):  # `type(m) == nn.Linear`
+            return ("type", qualified.rsplit(".", 1)[1])
         value = self._eval(node, scope) if isinstance(node, (cst.Name, cst.Attribute)) else None
         if isinstance(value, Const):
             return value.value
