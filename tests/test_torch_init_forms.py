@@ -300,3 +300,31 @@ def test_apply_with_a_method_hook_and_post_init() -> None:
     found = summary(code)
     assert [init for _, init, _, _, _ in found["Net"]] == ["xavier_normal_"]
     assert [init for _, init, _, _, _ in found["Other"]] == ["kaiming_normal_", DEFAULT]
+
+
+def test_transformer_layers_pair_linear1_with_their_activation() -> None:
+    code = """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+        class Encoder(nn.Module):
+            def __init__(self, act="relu"):
+                super().__init__()
+                layer = nn.TransformerEncoderLayer(512, 8, 2048)
+                self.encoder = nn.TransformerEncoder(layer, num_layers=6)
+                self.gelu = nn.TransformerEncoderLayer(512, 8, activation=F.gelu)
+                self.configured = nn.TransformerEncoderLayer(512, 8, activation=act)
+                for p in self.parameters():
+                    if p.dim() > 1:
+                        nn.init.xavier_uniform_(p)
+    """
+    linear1 = [
+        (act, role, init)
+        for name, init, _, act, role in summary(code)["Encoder"]
+        if name == "linear1"
+    ]
+    assert linear1 == [
+        ("relu", "hidden", "xavier_uniform_"),
+        ("gelu", "hidden", "xavier_uniform_"),
+        ("unknown", "hidden", "xavier_uniform_"),
+    ]

@@ -846,7 +846,9 @@ class Walker:
 
     @staticmethod
     def _children(value: Value) -> Iterator[tuple[str, Any]]:
-        if isinstance(value, ModuleRef):
+        if isinstance(value, LayerObj):
+            yield from value.parts.items()
+        elif isinstance(value, ModuleRef):
             for name, child in value.cls.attrs.items():
                 if isinstance(child, (LayerObj, SeqObj, ListObj, ModuleRef)):
                     yield name, child
@@ -889,6 +891,8 @@ class Walker:
             return None
         if layer.type == "Parameter":
             return [("weight", 2)]
+        if layer.synthetic:  # built by a composite with the defaults: weights and biases
+            return [("in_proj_weight" if layer.parts else "weight", 2), ("bias", 1)]
         return torch.parameters(layer.type, layer.node)
 
     def _iteration(self, node: cst.BaseExpression, scope: Scope) -> list[Value] | None:
@@ -1250,6 +1254,9 @@ class Walker:
                     return base.cls.attrs[attr]
                 method = base.cls.lookup(attr)
                 return None if method is None else BoundMethod(base.cls, method)
+            if isinstance(base, LayerObj) and attr in base.parts:  # `layer.linear1`
+                part: Value = base.parts[attr]
+                return part
             if isinstance(base, LayerObj) and base.framework is Framework.TORCH:
                 if base.type == "Parameter":
                     return base if attr in torch.PASSTHROUGH_ATTRIBUTES else None
@@ -1836,6 +1843,8 @@ class Walker:
             layer.units = keras.units(node)
             layer.trainable = keras.trainable(node)
         else:
+            if layer.kind is LayerKind.OTHER:
+                layer.parts = self._torch_parts(recognized.name, node, scope)
             if layer.kind is LayerKind.ACTIVATION:
                 layer.inline_act = torch.module_act(recognized.name, node)
             elif layer.kind in (LayerKind.DENSE, LayerKind.CONV):
@@ -1850,6 +1859,76 @@ class Walker:
             layer.inline_act = None  # Keras gates are not read yet: never guess them
         self.layers.append(layer)
         return layer
+
+    def _torch_parts(self, type_name: str, node: cst.Call, scope: Scope) -> dict[str, Any]:
+        """The submodules a built-in composite builds: ``linear1`` feeds the activation and
+        ``linear2``; ``out_proj`` and ``linear2`` feed residual sums (role unknown)."""
+
+        def linear(fan_in: int | None, fan_out: int | None) -> LayerObj:
+            part = LayerObj("Linear", LayerKind.DENSE, Framework.TORCH, node, scope.name, 0)
+            part.synthetic = True
+            part.order = len(self.layers)
+            part.init = torch.default_init(node, scope.context)
+            part.fan_in, part.fan_out, part.units = fan_in, fan_out, fan_out
+            self.layers.append(part)
+            return part
+
+        if type_name == "MultiheadAttention":
+            width = literal_int(argument(node, 0, "embed_dim"))
+            out_proj = linear(width, width)
+            out_proj.acts.append(UNKNOWN_ACT)
+            out_proj.label = "out_proj"
+            return {"out_proj": out_proj}
+        if type_name in ("TransformerEncoderLayer", "TransformerDecoderLayer"):
+            d_model, hidden = torch.transformer_widths(node)
+            attention = (
+                ("self_attn", "multihead_attn") if "Decoder" in type_name else ("self_attn",)
+            )
+            parts: dict[str, Any] = {}
+            for name in attention:
+                mha = LayerObj(
+                    "MultiheadAttention",
+                    LayerKind.OTHER,
+                    Framework.TORCH,
+                    node,
+                    scope.name,
+                    len(self.layers),
+                )
+                mha.parts = {"out_proj": linear(d_model, d_model)}
+                mha.synthetic, mha.label = True, name
+                mha.parts["out_proj"].label = f"{name}.out_proj"
+                mha.parts["out_proj"].acts.append(UNKNOWN_ACT)
+                self.layers.append(mha)
+                parts[name] = mha
+            first, second = linear(d_model, hidden), linear(hidden, d_model)
+            first.acts.append(torch.transformer_layer_act(node, self._act_function_name(scope)))
+            first.feeds_weight = True
+            second.acts.append(UNKNOWN_ACT)  # into the residual sum and a norm
+            first.label, second.label = "linear1", "linear2"
+            parts.update(linear1=first, linear2=second)
+            return parts
+        if type_name in ("TransformerEncoder", "TransformerDecoder"):
+            inner = self._eval(
+                argument(node, 0, "encoder_layer" if "Encoder" in type_name else "decoder_layer")
+                or cst.Name("None"),
+                scope,
+            )
+            if isinstance(inner, LayerObj) and inner.parts:  # deep copies of that layer
+                return {"layers": ListObj([inner], repeated=True)}
+        return {}
+
+    def _act_function_name(self, scope: Scope) -> Callable[[cst.BaseExpression], str | None]:
+        def name(node: cst.BaseExpression) -> str | None:
+            recognized = (
+                self._recognize(node, scope)
+                if isinstance(node, (cst.Name, cst.Attribute))
+                else None
+            )
+            if recognized is not None and recognized.what is What.ACT_FUNCTION:
+                return semantics.TORCH_ACT_FUNCTIONS.get(recognized.name)
+            return None
+
+        return name
 
     # ---------------------------------------------------------------- init targets
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -59,6 +60,16 @@ MODULE_KINDS: dict[str, LayerKind] = {
         K.NORMALIZATION,
     ),
     **dict.fromkeys(semantics.TORCH_ACT_MODULES, K.ACTIVATION),
+    **dict.fromkeys(
+        (
+            "MultiheadAttention",
+            "TransformerEncoderLayer",
+            "TransformerDecoderLayer",
+            "TransformerEncoder",
+            "TransformerDecoder",
+        ),
+        K.OTHER,
+    ),
     **dict.fromkeys(
         (
             "Identity",
@@ -546,9 +557,40 @@ def parameters(type_name: str, call: cst.Call) -> list[tuple[str, int | None]] |
         return [("weight", 1), ("bias", 1)] if present else []
     if type_name == "PReLU":
         return [("weight", 1)]
+    if type_name == "MultiheadAttention":
+        flag = argument(call, 3, "bias")  # (embed_dim, num_heads, dropout, bias)
+        bias = True if flag is None else _literal_bool(flag)
+        if bias is None:
+            return None
+        return [("in_proj_weight", 2), *([("in_proj_bias", 1)] if bias else [])]
     if MODULE_KINDS.get(type_name) in (LayerKind.ACTIVATION, LayerKind.PASSTHROUGH):
         return []
+    if type_name.startswith("Transformer"):  # its parameters belong to its submodules
+        return []
     return None
+
+
+def transformer_layer_act(
+    call: cst.Call, resolve_function: Callable[[cst.BaseExpression], str | None]
+) -> Act:
+    """The activation between ``linear1`` and ``linear2`` of ``nn.Transformer*Layer``:
+    ``activation="relu"`` (the default) or ``"gelu"``, or a function such as ``F.gelu``."""
+    node = argument(call, 4, "activation")
+    if node is None:
+        return semantics.make_act("relu", 'activation="relu" (the default)')
+    name = literal_string(node)
+    if name is None:
+        name = resolve_function(node)
+    if name not in ("relu", "gelu"):
+        return semantics.make_act("unknown", source_text(node))
+    return semantics.make_act(name, f'activation="{name}"')
+
+
+def transformer_widths(call: cst.Call) -> tuple[int | None, int | None]:
+    """(d_model, dim_feedforward) of ``nn.Transformer*Layer`` (dim_feedforward 2048 default)."""
+    d_model = literal_int(argument(call, 0, "d_model"))
+    node = argument(call, 2, "dim_feedforward")
+    return d_model, 2048 if node is None else literal_int(node)
 
 
 def has_bias(type_name: str, call: cst.Call) -> bool | None:

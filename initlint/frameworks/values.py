@@ -38,6 +38,9 @@ class LayerObj:
     has_bias: bool | None = True  # None: decided by an argument we cannot read
     # an unreadable Sequential item that is a module we still know the insides of
     module: Any = None
+    # the submodules a built-in composite creates itself (nn.TransformerEncoderLayer's linear1)
+    parts: dict[str, Any] = field(default_factory=dict)
+    synthetic: bool = False  # one of those submodules: built with its defaults
 
 
 @dataclass(eq=False)
