@@ -100,9 +100,26 @@ def literal_or(node: cst.BaseExpression | None, default: float) -> float | None:
 
 
 def literal_int(node: cst.BaseExpression | None) -> int | None:
+    """An integer literal, or a product/sum of them: widths are often written out
+    (``nn.Linear(16 * 5 * 5, 120)``, ``Dense(3 * 32 * 32)``)."""
     if isinstance(node, cst.Integer) and abs(literal_number(node) or 0) <= _LARGEST:
         value = node.evaluated_value
         return value if isinstance(value, int) else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(
+        node.operator, (cst.Multiply, cst.Add, cst.Subtract, cst.FloorDivide)
+    ):
+        left, right = literal_int(node.left), literal_int(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.operator, cst.Multiply):
+            value = left * right
+        elif isinstance(node.operator, cst.Add):
+            value = left + right
+        elif isinstance(node.operator, cst.Subtract):
+            value = left - right
+        else:
+            value = left // right if right else 0
+        return value if 0 < value <= _LARGEST else None
     return None
 
 

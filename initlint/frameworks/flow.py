@@ -930,6 +930,17 @@ class Walker:
             if found is None:
                 return None
             return [(Const(name), value) if named else value for name, value in found]
+        if isinstance(node, (cst.Tuple, cst.List)) and 0 < len(node.elements) <= _MAX_UNROLLED:
+            if any(isinstance(element, cst.StarredElement) for element in node.elements):
+                return None
+            members = [self._eval(element.value, scope) for element in node.elements]
+            if all(
+                isinstance(member, (LayerObj, SeqObj, ListObj, ModuleRef)) for member in members
+            ):
+                return members  # `for m in (self.fc1, self.fc2):`
+            for member in members:
+                self._consume(member)
+            return None
         value = self._eval(node, scope) if isinstance(node, (cst.Name, cst.Attribute)) else None
         if isinstance(value, ListObj) and value.known and len(value.items) <= _MAX_UNROLLED:
             if value.keys is not None:  # iterating a ModuleDict gives its keys
@@ -1295,6 +1306,17 @@ class Walker:
             right = self._eval(node.right, scope)
             if isinstance(right, (LayerObj, ParamRef)):
                 return self._product(self._as_flow(left), right)
+            self._consume(left)
+            self._consume(right)
+            return None
+        if isinstance(node, cst.BinaryOperation) and isinstance(
+            node.operator, (cst.Add, cst.Subtract)
+        ):  # `x @ self.W + self.b`: a bias keeps the pairing; a residual sum does not
+            left = self._eval(node.left, scope)
+            right = self._eval(node.right, scope)
+            for flow, other in ((left, right), (right, left)):
+                if isinstance(flow, Flow) and _is_bias(other):
+                    return Flow(flow.layer, flow.activated, flow.width)
             self._consume(left)
             self._consume(right)
             return None
@@ -1739,7 +1761,9 @@ class Walker:
         init, ndim = torch.factory_init(recognized.name, data, scope.context)
         if scaled and init.family is not InitFamily.ZEROS:
             init = torch.scaled(init)
-        if ndim != 2:  # scalars, vectors, tokens, embeddings tables: not a kernel we pair
+        if ndim == 1:  # a bias vector: added to a product, it keeps the pairing
+            return Const(_BIAS)
+        if ndim != 2:  # scalars, tokens, embeddings tables: not a kernel we pair
             return None
         layer = LayerObj(
             type="Parameter",
@@ -2114,6 +2138,16 @@ def _type_name(subject: object) -> object:
     if isinstance(subject, ListObj):
         return "ModuleList" if subject.keys is None else "ModuleDict"
     return _UNKNOWN
+
+
+_BIAS = "<bias vector>"
+
+
+def _is_bias(value: object) -> bool:
+    """A 1-D parameter (``nn.Parameter(torch.zeros(n))``) or a layer's bias."""
+    if isinstance(value, Const):
+        return value.value == _BIAS
+    return isinstance(value, ParamRef) and value.name.startswith("bias")
 
 
 def _is_type_call(node: cst.BaseExpression, scope: Scope) -> bool:
