@@ -898,14 +898,8 @@ class Walker:
     def _iteration(self, node: cst.BaseExpression, scope: Scope) -> list[Value] | None:
         """The items a ``for`` loop visits, when we know them all: ``self.modules()``,
         ``self.named_parameters()``, a ModuleList, ``enumerate(...)`` of those."""
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Name)
-            and node.func.value == "enumerate"
-            and "enumerate" not in scope.env
-            and len(node.args) == 1
-            and not node.args[0].keyword
-        ):
+        if _is_builtin_call(node, "enumerate", scope):
+            assert isinstance(node, cst.Call)
             inner = self._iteration(node.args[0].value, scope)
             if inner is None:
                 return None
@@ -2151,12 +2145,19 @@ def _is_bias(value: object) -> bool:
 
 
 def _is_type_call(node: cst.BaseExpression, scope: Scope) -> bool:
+    return _is_builtin_call(node, "type", scope)
+
+
+def _is_builtin_call(node: cst.BaseExpression, name: str, scope: Scope) -> bool:
+    """``name(x)`` with one positional argument, ``name`` not rebound here."""
     return (
         isinstance(node, cst.Call)
         and isinstance(node.func, cst.Name)
-        and node.func.value == "type"
-        and "type" not in scope.env
+        and node.func.value == name
+        and name not in scope.env
         and len(node.args) == 1
+        and node.args[0].keyword is None
+        and not node.args[0].star
     )
 
 

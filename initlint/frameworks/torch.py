@@ -687,16 +687,11 @@ def recurrent_act(type_name: str, call: cst.Call) -> Act:
 
 def recurrent_default_init(node: cst.Call, context: object) -> Init:
     """Every RNN/LSTM/GRU parameter starts U(±1/sqrt(hidden_size)) (frameworks.md §2.4)."""
-    return Init(
+    return dataclasses.replace(
+        default_init(node, context),
         name="uniform_(-1/sqrt(hidden_size), 1/sqrt(hidden_size))",
-        family=InitFamily.TORCH_DEFAULT,
-        framework=Framework.TORCH,
-        explicit=False,
-        spelling=Spelling.DEFAULT,
-        distribution=Distribution.UNIFORM,
+        gain2=None,
         display="PyTorch default uniform_(-1/sqrt(hidden_size), 1/sqrt(hidden_size))",
-        node=node,
-        context=context,
     )
 
 
