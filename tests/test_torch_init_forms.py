@@ -328,3 +328,29 @@ def test_transformer_layers_pair_linear1_with_their_activation() -> None:
         ("gelu", "hidden", "xavier_uniform_"),
         ("unknown", "hidden", "xavier_uniform_"),
     ]
+
+
+def test_frozen_kernels_are_not_symmetry_bugs() -> None:
+    from tests.conftest import check
+
+    code = """
+        import torch.nn as nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.blur = nn.Conv2d(3, 3, 3)
+                self.mix = nn.Linear(8, 8)
+                self.fc = nn.Linear(8, 8)
+                self.out = nn.Linear(8, 2)
+                nn.init.constant_(self.blur.weight, 1 / 9)
+                self.blur.weight.requires_grad = False
+                nn.init.ones_(self.mix.weight)
+                self.mix.requires_grad_(False)
+                nn.init.zeros_(self.fc.weight)
+
+            def forward(self, x):
+                x = self.blur(x).mean((2, 3))
+                return self.out(self.fc(self.mix(x)).relu())
+    """
+    assert [(d.code, d.start.row) for d in check(dedent(code))] == [("KIN001", 15)]

@@ -478,7 +478,7 @@ class Walker:
 
     def _small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Assign):
-            if self._alias(small, scope):
+            if self._alias(small, scope) or self._freeze(small, scope):
                 return
             pairs = _unpacked(small)
             if pairs is not None:  # `self.a, self.b = nn.Linear(...), nn.Linear(...)`
@@ -516,6 +516,21 @@ class Walker:
             scope.context = self.make_context(scope.imports)
         else:
             self._walk_node(small, scope)
+
+    def _freeze(self, node: cst.Assign, scope: Scope) -> bool:
+        """``fc.weight.requires_grad = False``: a frozen kernel is never trained, so a zero or
+        constant one is a fixed transform, not a symmetry bug."""
+        if len(node.targets) != 1 or not isinstance(node.value, cst.Name):
+            return False
+        target = node.targets[0].target
+        if not (isinstance(target, cst.Attribute) and target.attr.value == "requires_grad"):
+            return False
+        owner = self._eval(target.value, scope)
+        layer = owner.layer if isinstance(owner, ParamRef) and owner.is_kernel else owner
+        if not isinstance(layer, LayerObj) or layer.init is None:
+            return False
+        layer.trainable = node.value.value != "False" and layer.trainable
+        return True
 
     def _leave(self, scope: Scope) -> None:
         """A ``return`` or ``raise``: this path's state is one of the function's exits."""
@@ -1203,6 +1218,17 @@ class Walker:
             if not self._apply_hook(receiver, hook, scope):
                 self._consume(hook)
             return receiver
+        if method == "requires_grad_" and len(node.args) <= 1:
+            owner = self._eval(func.value, scope)
+            layer = owner.layer if isinstance(owner, ParamRef) and owner.is_kernel else owner
+            flag = node.args[0].value if node.args else cst.Name("True")
+            if isinstance(layer, LayerObj) and layer.init is not None:
+                if isinstance(flag, cst.Name) and flag.value == "False":
+                    layer.trainable = False
+                return None
+            self._consume(owner)
+            self._walk_args(node, scope)
+            return None
         if method in ("post_init", "init_weights") and not node.args:
             receiver = self._eval(func.value, scope)
             if isinstance(receiver, ModuleRef):
