@@ -292,6 +292,8 @@ def gain_mismatch(init: Init, act: Act) -> GainMismatch | None:
     accepted = (needed, 1.0) if nonlinearity == "tanh" else (needed,)
     if any(_within(init.gain2, gain2) for gain2 in accepted):
         return None
+    if nonlinearity == "tanh" and init.nonlinearity is None and 1.0 <= init.gain2 <= needed:
+        return None  # a number between the two (RL's orthogonal_(w, sqrt(2))): no verdict
     return GainMismatch(nonlinearity, slope, init.gain2, needed)
 
 

@@ -302,7 +302,7 @@ def test_kaiming_arguments_are_rewritten(act: str, init: str, expected: str) -> 
             'nn.init.calculate_gain("leaky_relu", 0.2)',
         ),
         # literal gains stay literal, as expressions extraction reads back
-        ("Tanh()", "1.41", "5 / 3"),
+        ("Tanh()", "2.5", "5 / 3"),
         ("Sigmoid()", "math.sqrt(2)", "1.0"),
         ("ReLU()", "5 / 3", "2 ** 0.5"),
         ("LeakyReLU(0.2)", "5 / 3", "(2 / (1 + 0.2 ** 2)) ** 0.5"),

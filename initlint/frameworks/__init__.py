@@ -69,7 +69,8 @@ def extract_file(module: cst.Module) -> FileModels:
     facts = ModuleFacts(module, imports.fixable)
     walker = Walker(imports, lambda visible: FileContext(module, visible, facts))
     walker.run(module)
-    return FileModels(tuple(build_models(walker.layers)), _once_each(walker.init_calls))
+    models = build_models(walker.layers, walker.filled)
+    return FileModels(tuple(models), _once_each(walker.init_calls))
 
 
 def _once_each(calls: list[InitCall]) -> tuple[InitCall, ...]:
@@ -81,13 +82,16 @@ def _once_each(calls: list[InitCall]) -> tuple[InitCall, ...]:
     return tuple(seen.values())
 
 
-def build_models(layers: list[LayerObj]) -> list[Model]:
+def build_models(
+    layers: list[LayerObj], filled: dict[int, list[LayerObj | None]] | None = None
+) -> list[Model]:
+    """Group layers by the class or Sequential that owns them. ``filled``: every tensor each
+    init call wrote (None for one we do not pair), so a layer knows what its init call also
+    fills, even where a later write hid it."""
     groups: dict[str, list[LayerObj]] = defaultdict(list)
-    by_call: dict[int, list[LayerObj]] = defaultdict(list)
+    by_call: dict[int, list[LayerObj | None]] = defaultdict(list, filled or {})
     for layer in layers:
         groups[layer.owner].append(layer)
-        if layer.init is not None and layer.init.explicit and layer.init.node is not None:
-            by_call[id(layer.init.node)].append(layer)
     acts = {id(layer): _resolve_act(layer) for layer in layers}
     models = []
     for owner, members in groups.items():
@@ -100,7 +104,7 @@ def build_models(layers: list[LayerObj]) -> list[Model]:
     return models
 
 
-def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj]]) -> Layer:
+def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj | None]]) -> Layer:
     peers = by_call.get(id(obj.init.node), []) if obj.init is not None else []
     return Layer(
         name=obj.label or f"{obj.type}#{obj.order}",
@@ -114,7 +118,11 @@ def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj
         fan_out=obj.fan_out,
         units=obj.units,
         trainable=obj.trainable,
-        shared=tuple(acts[id(peer)] for peer in peers if peer is not obj),
+        shared=tuple(
+            UNKNOWN_ACT if peer is None else acts[id(peer)]
+            for peer in dict.fromkeys(peers)
+            if peer is not obj
+        ),
         node=obj.node,
         context=obj.init.context if obj.init is not None else None,
     )

@@ -181,7 +181,10 @@ class Walker:
         self.init_calls: list[InitCall] = []  # every nn.init call, whatever it fills
         self._owners: dict[str, int] = {}
         self._inline_budget = _INLINE_BUDGET
-        self._seq_keys: dict[str, LayerObj | SeqObj] = {}
+        # init call -> every tensor it fills: layers (even if a later write hides them), and
+        # None for a tensor that is no kernel we pair (a bias, an embedding table)
+        self.filled: dict[int, list[LayerObj | None]] = {}
+        self._broke = False  # a `break` ran in the loop pass being walked
         # (method, caller values) -> its value, for calls that made no layers
         self._inlined: dict[tuple[object, ...], Value] = {}
         self._globals: dict[str, Value] = {}  # module-level functions and classes, by name
@@ -266,6 +269,7 @@ class Walker:
             items = self._iteration(statement.iter, scope)
             target = statement.target
             if items is not None:  # a loop over modules or parameters we know: unrolled
+                broken = False  # after a `break` on some path, later passes may not run
                 for visited in items:
                     if scope.terminated or scope.skipped:
                         break
@@ -274,7 +278,16 @@ class Walker:
                         self._bind(target, visited, scope)
                         self._block(statement.body, scope)
 
-                    self._loop_body(one, scope)
+                    self._broke = False
+                    if broken:
+
+                        def maybe(one: Callable[[], None] = one) -> None:
+                            self._loop_body(one, scope)
+
+                        self._branches(scope, [maybe, None])
+                    else:
+                        self._loop_body(one, scope)
+                    broken = broken or self._broke
             else:
                 self._walk_expr(statement.iter, scope)
 
@@ -283,6 +296,13 @@ class Walker:
                     self._block(statement.body, scope)
 
                 self._branches(scope, [lambda: self._loop_body(body, scope), None])
+                source = statement.iter
+                if (  # `for m in self.modules()` over more modules than we unroll
+                    isinstance(source, cst.Call)
+                    and isinstance(source.func, cst.Attribute)
+                    and source.func.attr.value in _ENUMERATORS
+                ):
+                    self._unfollowed(self._eval(source.func.value, scope))
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
         elif isinstance(statement, cst.While):
@@ -506,6 +526,7 @@ class Walker:
             self._walk_node(small, scope)
             self._leave(scope)
         elif isinstance(small, (cst.Continue, cst.Break)):
+            self._broke = self._broke or isinstance(small, cst.Break)
             if scope.skips is not None:  # `break` ends the loop: its later passes may not run
                 scope.skips.append(self._capture(scope))
                 scope.skipped = True
@@ -516,6 +537,20 @@ class Walker:
             scope.context = self.make_context(scope.imports)
         else:
             self._walk_node(small, scope)
+
+    def _assigned_init(self, layer: LayerObj, value: Value, scope: Scope) -> Init:
+        """A kernel replaced whole: ``fc.weight = nn.Parameter(torch.zeros(o, i))`` or
+        ``fc.weight.data = torch.zeros(o, i)`` start from the factory; anything else is
+        unknown."""
+        if isinstance(value, LayerObj) and value.type == "Parameter" and value.init is not None:
+            if value in self.layers:  # it is this layer's kernel, not a layer of its own
+                self.layers.remove(value)
+            return value.init
+        if isinstance(value, Literal) and isinstance(value.node, cst.Call):
+            made = self._recognize(value.node.func, scope)
+            if made is not None and made.what is What.TENSOR_FACTORY:
+                return torch.factory_init(made.name, value.node, scope.context)[0]
+        return _modified(layer)
 
     def _freeze(self, node: cst.Assign, scope: Scope) -> bool:
         """``fc.weight.requires_grad = False``: a frozen kernel is never trained, so a zero or
@@ -544,6 +579,9 @@ class Walker:
             return
         if isinstance(target, cst.Subscript):
             base = self._eval(target.value, scope)
+            if isinstance(base, ListObj):
+                base.known = False
+                return
             if isinstance(base, SeqObj):
                 index = _subscript_index(target)
                 if index is not None and -len(base.items) <= index < len(base.items):
@@ -622,6 +660,14 @@ class Walker:
             for element in target.elements:
                 self._bind(element.value, None, scope)
         elif isinstance(target, cst.Subscript) and isinstance(
+            held := self._eval(target.value, scope), (ListObj, ParamRef)
+        ):
+            self._consume(value)
+            if isinstance(held, ListObj):
+                held.known = False  # `layers[-1] = nn.Identity()`
+            elif held.is_kernel and held.layer.init is not None:
+                held.layer.init = _modified(held.layer)  # `w.data[i, i] = 1.0`
+        elif isinstance(target, cst.Subscript) and isinstance(
             base := self._eval(target.value, scope), SeqObj
         ):
             index = _subscript_index(target)
@@ -639,7 +685,7 @@ class Walker:
             self._consume(value)
             layer = self._init_target(target, scope)
             if layer is not None:  # `fc.weight = nn.Parameter(...)`, `fc.weight.data += noise`
-                layer.init = _modified(layer)
+                layer.init = self._assigned_init(layer, value, scope)
             else:
                 self._walk_expr(target, scope)
 
@@ -832,14 +878,18 @@ class Walker:
 
     # ---------------------------------------------------------------- modules and parameters
 
-    def _modules(self, root: Value, recurse: bool = True) -> list[tuple[str, Value]] | None:
+    def _modules(
+        self, root: Value, recurse: bool = True, limit: int | None = None
+    ) -> list[tuple[str, Value]] | None:
         """``root.named_modules()`` (``recurse``) or ``named_children()``: every submodule
-        we know, with its dotted name, in registration order. None: not a module we know."""
+        we know, with its dotted name, in registration order. None: not a module we know,
+        or more than ``limit`` of them."""
+        limit = _MAX_UNROLLED if limit is None else limit
         found: list[tuple[str, Value]] = []
         seen: set[int] = set()
 
         def visit(prefix: str, value: Value, depth: int) -> None:
-            if id(value) in seen or len(found) > _MAX_UNROLLED:
+            if id(value) in seen or len(found) > limit:
                 return
             seen.add(id(value))
             if depth > 0:
@@ -857,7 +907,14 @@ class Walker:
         visit("", root, 0)
         if not recurse:
             del found[0]
-        return found if len(found) <= _MAX_UNROLLED else None
+        return found if len(found) <= limit else None
+
+    def _unfollowed(self, root: Value) -> None:
+        """A loop or hook over ``root``'s modules that we could not follow module by module
+        (too many, a budget spent): any kernel under it may have been written."""
+        for _, module in self._modules(root, limit=100_000) or ():
+            if isinstance(module, LayerObj) and module.init is not None:
+                module.init = _modified(module)
 
     @staticmethod
     def _children(value: Value) -> Iterator[tuple[str, Any]]:
@@ -865,11 +922,15 @@ class Walker:
             yield from value.parts.items()
         elif isinstance(value, ModuleRef):
             for name, child in value.cls.attrs.items():
+                if isinstance(child, LayerObj) and child.type == "Parameter":
+                    continue  # a parameter, listed by `_parameters`, not a module
                 if isinstance(child, (LayerObj, SeqObj, ListObj, ModuleRef)):
                     yield name, child
         elif isinstance(value, SeqObj):
+            names = {id(item): key for key, item in value.keys.items()}
             for index, item in enumerate(value.items):
-                yield str(index), (item.module or item) if isinstance(item, LayerObj) else item
+                name = names.get(id(item), str(index))
+                yield name, (item.module or item) if isinstance(item, LayerObj) else item
         elif isinstance(value, ListObj):
             keys = value.keys or [str(index) for index in range(len(value.items))]
             for key, item in zip(keys, value.items, strict=False):
@@ -966,10 +1027,15 @@ class Walker:
     def _apply_hook(self, receiver: Value, hook: Value, scope: Scope) -> bool:
         """``module.apply(fn)``: run ``fn`` on every submodule we know, children first."""
         modules = self._modules(receiver)
-        if modules is None or not isinstance(hook, (FuncRef, BoundMethod)):
+        if not isinstance(hook, (FuncRef, BoundMethod)):
             return False
+        if modules is None:
+            self._unfollowed(receiver)
+            return True
         for _, module in reversed(modules):  # torch's apply visits children before parents
             self._call_function(hook, [module], {}, scope)
+        if self._inline_budget <= 0:
+            self._unfollowed(receiver)
         return True
 
     def _call_function(
@@ -1188,6 +1254,10 @@ class Walker:
                 method in ("find", "count") and not isinstance(argument_value, str)
             ):
                 return _UNKNOWN
+            if isinstance(argument_value, tuple) and not all(
+                isinstance(part, str) for part in argument_value
+            ):
+                return _UNKNOWN  # `name.endswith((1,))` raises at runtime: never decided
             return getattr(text, method)(argument_value)
         return _UNKNOWN
 
@@ -1455,8 +1525,14 @@ class Walker:
             method = func.attr.value
             if method in semantics.TORCH_TENSOR_METHODS:
                 layer = self._init_target(func.value, scope)
+                self._record_fill(node, layer)
                 if layer is not None:
                     layer.init = torch.method_init(method, node, scope.context)
+                    self._walk_args(node, scope)
+                    return None
+                written = self._eval(_subscript_base(func.value), scope)
+                if isinstance(written, ParamRef) and written.is_kernel and written.layer.init:
+                    written.layer.init = _modified(written.layer)  # `w.data[i].fill_(1)`
                     self._walk_args(node, scope)
                     return None
             if method == "copy_" and len(node.args) == 1 and not node.args[0].keyword:
@@ -1477,6 +1553,8 @@ class Walker:
                 return None
             if method in ("pop", "insert", "extend", "add_module", "register_module"):
                 receiver = self._eval(func.value, scope)
+                if isinstance(receiver, ListObj):  # contents we no longer know
+                    receiver.known = False
                 if isinstance(receiver, SeqObj):
                     self._mutate(receiver, method, node)
                     self._walk_args(node, scope)
@@ -1585,8 +1663,8 @@ class Walker:
             self._walk_args(node, scope)
             return layer
         if what is What.SEQUENTIAL:
-            items = self._sequential_items(node, recognized.framework, scope)
-            seq = SeqObj(recognized.framework, node, items, keys=self._seq_keys)
+            items, keys = self._sequential_items(node, recognized.framework, scope)
+            seq = SeqObj(recognized.framework, node, items, keys=keys)
             for item in seq.items:
                 self._mark_nested(item)
             self.sequentials.append(seq)
@@ -1606,9 +1684,9 @@ class Walker:
             return self._module_list(node, recognized.name == "ModuleDict", scope)
         if what is What.PARAMETER:
             return self._parameter(node, scope)
-        if what is What.TENSOR_FACTORY:
+        if what is What.TENSOR_FACTORY:  # held, in case it becomes a kernel's values
             self._walk_args(node, scope)
-            return None
+            return Literal(node)
         if what is What.MATMUL and len(node.args) >= 2 and not has_star_args(node):
             source = self._as_flow(self._eval(node.args[0].value, scope))
             weight = self._eval(node.args[1].value, scope)
@@ -1643,11 +1721,10 @@ class Walker:
 
     def _sequential_items(
         self, node: cst.Call, framework: Framework, scope: Scope
-    ) -> list[LayerObj | SeqObj]:
+    ) -> tuple[list[LayerObj | SeqObj], dict[str, LayerObj | SeqObj]]:
         """Keras takes ``Sequential([...])`` or ``layers=[...]``; torch takes positional modules."""
         items: list[LayerObj | SeqObj] = []
         keys: dict[str, LayerObj | SeqObj] = {}
-        self._seq_keys = keys
         for position, arg in enumerate(node.args):
             value = arg.value
             keyword = arg.keyword.value if arg.keyword is not None else None
@@ -1681,7 +1758,7 @@ class Walker:
             else:  # `**modules`, a chain we cannot read item by item
                 self._walk_expr(value, scope)
                 items.append(_opaque_item(framework))
-        return items
+        return items, keys
 
     def _item(
         self, source: cst.BaseExpression, framework: Framework, scope: Scope
@@ -1794,6 +1871,8 @@ class Walker:
             order=len(self.layers),
             init=init,
         )
+        frozen = argument(node, 1, "requires_grad")
+        layer.trainable = not (isinstance(frozen, cst.Name) and frozen.value == "False")
         self.layers.append(layer)
         return layer
 
@@ -1987,8 +2066,13 @@ class Walker:
 
     def _set_init(self, target: cst.BaseExpression, init: Init, scope: Scope) -> None:
         layer = self._init_target(target, scope)
+        self._record_fill(init.node, layer)
         if layer is not None:
             layer.init = init
+
+    def _record_fill(self, node: object, layer: LayerObj | None) -> None:
+        """What one init call fills, for deciding whether one rewrite of it can serve all."""
+        self.filled.setdefault(id(node), []).append(layer)
 
     # ---------------------------------------------------------------- data flow
 
@@ -2221,6 +2305,13 @@ def _keeps_width(type_name: str) -> bool:
 def _opaque_item(framework: Framework) -> LayerObj:
     """An item we cannot read: it breaks the chain, so pairings across it stay unknown."""
     return LayerObj("?", LayerKind.OTHER, framework, _OPAQUE_CALL, "", -1)
+
+
+def _subscript_base(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``w.data[0, :]`` → ``w.data``: the tensor a slice belongs to (itself if no slice)."""
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    return node
 
 
 def _is_ordered_dict(node: cst.BaseExpression) -> bool:

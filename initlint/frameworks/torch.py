@@ -530,7 +530,7 @@ def parameters(type_name: str, call: cst.Call) -> list[tuple[str, int | None]] |
         layers = literal_or(argument(call, 2, "num_layers"), 1)
         bidirectional = argument(call, 6 if type_name != "RNN" else 7, "bidirectional")
         directions = 1 if bidirectional is None else _literal_bool(bidirectional)
-        if layers is None or directions is None or bias is None:
+        if layers is None or directions is None or bias is None or not 0 < layers <= 64:
             return None
         suffixes = [""] if directions is False or directions == 1 else ["", "_reverse"]
         names = [

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 from initlint.diagnostics import Applicability, FixPlan, Severity, Violation
 from initlint.model import ActFamily, FileModels, Layer, Model
-from initlint.semantics import recommended_family
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +21,14 @@ class Example:
 
 
 def one_fix_serves_all(layer: Layer) -> bool:
-    """Every other layer the same init call fills wants the family ``layer`` wants (a linear
-    output is content with any)."""
-    wanted = recommended_family(layer.act)
+    """Every other tensor the same init call fills feeds the activation ``layer`` feeds, or
+    is a linear output (content with any): a gain right for one activation can be wrong for
+    another of the same family (ReLU and a steep leaky ReLU)."""
+    if any(act.family is ActFamily.UNKNOWN for act in layer.shared):
+        return False  # it also fills a tensor we do not pair (a bias, an embedding)
     return all(
-        act.family is ActFamily.LINEAR or recommended_family(act) is wanted for act in layer.shared
+        act.family is ActFamily.LINEAR or (act.name, act.slope) == (layer.act.name, layer.act.slope)
+        for act in layer.shared
     )
 
 

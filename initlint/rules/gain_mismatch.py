@@ -85,7 +85,11 @@ class GainMismatch(Rule):
     `nonlinearity="leaky_relu"` when one was written), and an `a` that the new
     nonlinearity ignores is dropped; `gain=nn.init.calculate_gain("relu")` becomes
     `calculate_gain("tanh")` in the user's spelling; a literal gain stays a literal
-    expression (`gain=1.41` → `gain=5 / 3`, `2 ** 0.5` for ReLU).
+    expression (`gain=2.5` → `gain=5 / 3`, `2 ** 0.5` for ReLU).
+
+    A literal gain between 1 and 5/3 before tanh is not reported: both ends are accepted
+    choices for tanh (LeCun/Glorot's 1, PyTorch's 5/3), so a value between them, such as
+    reinforcement learning's `orthogonal_(w, np.sqrt(2))`, is no mismatch.
 
     ## References
     - [`torch.nn.init.calculate_gain`](https://pytorch.org/docs/stable/nn.init.html)
@@ -185,7 +189,7 @@ class GainMismatch(Rule):
             ),
         ),
         Example(
-            _FC.format(act="Tanh()", init="nn.init.orthogonal_(fc.weight, gain=1.41)"),
+            _FC.format(act="Tanh()", init="nn.init.orthogonal_(fc.weight, gain=2.5)"),
             fixed=_FC.format(act="Tanh()", init="nn.init.orthogonal_(fc.weight, gain=5 / 3)"),
         ),
         Example(
