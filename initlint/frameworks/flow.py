@@ -275,7 +275,9 @@ class Walker:
                         break
 
                     def one(visited: Value = visited) -> None:
+                        labels, scope.labels = scope.labels, False  # `m` names no layer
                         self._bind(target, visited, scope)
+                        scope.labels = labels
                         self._block(statement.body, scope)
 
                     self._broke = False

@@ -472,10 +472,8 @@ def method_init(method: str, call: cst.Call, context: object) -> Init:
 # Base classes a module type is an instance of, besides itself and `nn.Module`
 # (torch/nn/modules: conv.py, batchnorm.py, linear.py, rnn.py, instancenorm.py).
 _BASES: dict[str, tuple[str, ...]] = {
-    **{
-        name: ("_ConvNd",)
-        for name in ("Conv1d", "Conv2d", "Conv3d", "LazyConv1d", "LazyConv2d", "LazyConv3d")
-    },
+    **{name: ("_ConvNd",) for name in ("Conv1d", "Conv2d", "Conv3d")},
+    **{f"LazyConv{n}d": ("_ConvNd", f"Conv{n}d") for n in (1, 2, 3)},
     **{
         name: ("_ConvNd", "_ConvTransposeNd", "_ConvTransposeMixin")
         for name in ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
