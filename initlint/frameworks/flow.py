@@ -1464,13 +1464,7 @@ class Walker:
             for param in _all_params(node.params):
                 scope.env[param.name.value] = None
         else:
-            comp: cst.CompFor | None = node.for_in  # type: ignore[attr-defined]
-            while comp is not None:
-                self._walk_expr(comp.iter, scope)
-                self._bind(comp.target, None, scope)
-                for condition in comp.ifs:
-                    self._walk_expr(condition.test, scope)
-                comp = comp.inner_for_in
+            self._comprehension_names(node.for_in, scope)  # type: ignore[attr-defined]
         for child in node.children:
             if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Lambda):
                 self._walk_expr(child, scope)
@@ -1820,16 +1814,19 @@ class Walker:
         held.known = False
         return held
 
-    def _comprehension_item(self, node: cst.ListComp | cst.GeneratorExp, scope: Scope) -> Value:
-        """The value one pass of a comprehension makes (its names hide the enclosing ones)."""
-        saved = dict(scope.env)
-        comp: cst.CompFor | None = node.for_in
+    def _comprehension_names(self, comp: cst.CompFor | None, scope: Scope) -> None:
+        """Bind a comprehension's loop names (one unknown item each), walking its sources."""
         while comp is not None:
             self._walk_expr(comp.iter, scope)
             self._bind(comp.target, None, scope)
             for condition in comp.ifs:
                 self._walk_expr(condition.test, scope)
             comp = comp.inner_for_in
+
+    def _comprehension_item(self, node: cst.ListComp | cst.GeneratorExp, scope: Scope) -> Value:
+        """The value one pass of a comprehension makes (its names hide the enclosing ones)."""
+        saved = dict(scope.env)
+        self._comprehension_names(node.for_in, scope)
         item = self._eval(node.elt, scope)
         scope.env = saved
         return item
