@@ -285,3 +285,29 @@ net = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 1))
 net.apply(init)
 """
     assert check(program) == []
+
+
+def test_a_hook_we_cannot_follow_makes_the_kernels_unknown() -> None:
+    program = """\
+import functools
+
+import torch.nn as nn
+
+
+def init_weights(m, std):
+    if isinstance(m, nn.Linear):
+        nn.init.normal_(m.weight, std=std)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(256, 256)
+        self.out = nn.Linear(256, 10)
+        nn.init.xavier_uniform_(self.fc.weight)
+        self.apply(functools.partial(init_weights, std=0.02))
+
+    def forward(self, x):
+        return self.out(self.fc(x).relu())
+"""
+    assert check(program) == []

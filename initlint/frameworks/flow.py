@@ -1288,7 +1288,8 @@ class Walker:
                 return None
             hook = self._eval(node.args[0].value, scope)
             if not self._apply_hook(receiver, hook, scope):
-                self._consume(hook)
+                self._consume(hook)  # a lambda, a `partial(...)`: it may write any kernel
+                self._unfollowed(receiver)
             return receiver
         if method == "requires_grad_" and len(node.args) <= 1:
             owner = self._eval(func.value, scope)
