@@ -137,11 +137,18 @@ class Imports:
             return False
         if qualified.rsplit(".", 1)[-1] in ("weight", "bias", "data"):
             return False  # `w = fc.weight` with fc a module name is not a path
-        self.aliases[node.targets[0].target.value] = qualified
+        # kept as imported (`tensorflow.keras`), so `origin` still tells the roots apart
+        self.aliases[node.targets[0].target.value] = self.origin(node.value) or qualified
         return True
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """The canonical qualified name of a Name/Attribute expression, if imported."""
+        found = self.origin(node)
+        return None if found is None else canonical(found)
+
+    def origin(self, node: cst.BaseExpression) -> str | None:
+        """The qualified name as imported, before the Keras roots are merged: whether code
+        reaches Keras through ``keras`` or ``tensorflow.keras`` (KIN003's fix depends on it)."""
         text = dotted(node)
         if text is None:
             return None
@@ -149,13 +156,13 @@ class Imports:
         base = self.aliases.get(head) or self._from_star(head)
         if base is None:
             return None
-        return canonical(f"{base}.{rest}" if rest else base)
+        return f"{base}.{rest}" if rest else base
 
     def _from_star(self, name: str) -> str | None:
         """``Dense`` after ``from keras.layers import *``: the last star import exporting it."""
         for module in reversed(self.star_modules):
             if name in self.star_exports.get(canonical(module), ()):
-                return f"{canonical(module)}.{name}"
+                return f"{module}.{name}"
         return None
 
     def star_provides(self, module: str, name: str) -> bool:
