@@ -42,10 +42,12 @@ class NodeEdit:
 
 @dataclass(frozen=True, slots=True)
 class FixPlan:
-    """What a rule proposes: a title and node edits. Applicability comes from the rule."""
+    """What a rule proposes: a title and node edits. Applicability comes from the rule;
+    ``applicability`` lowers it for this fix alone (ruff's per-fix applicability)."""
 
     title: str
     edits: tuple[NodeEdit, ...]
+    applicability: Applicability | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ def fix_line(rule: type[Rule]) -> str:
         return "Fix: not available."
     kind = "safe" if rule.fix_applicability is Applicability.SAFE else "unsafe"
     flag = "`--fix`" if kind == "safe" else "`--fix --unsafe-fixes`"
+    if rule.sometimes_unsafe and kind == "safe":
+        return f"Fix: available, safe (applied by {flag}); some unsafe (`--fix --unsafe-fixes`)."
     return f"Fix: available, {kind} (applied by {flag})."
 
 
@@ -65,6 +67,8 @@ def index() -> str:
         fix = (
             "—"
             if rule.fix_applicability is None
+            else "safe, some unsafe"
+            if rule.fix_applicability is Applicability.SAFE and rule.sometimes_unsafe
             else "safe"
             if rule.fix_applicability is Applicability.SAFE
             else "unsafe"

@@ -139,7 +139,10 @@ def _place(
                     )
                 )
             else:
-                fix = Fix(violation.fix.title, tuple(edits), rule.fix_applicability)
+                applicability = min(
+                    rule.fix_applicability, violation.fix.applicability or rule.fix_applicability
+                )
+                fix = Fix(violation.fix.title, tuple(edits), applicability)
         placed.append(
             Diagnostic(
                 violation.code,

@@ -45,6 +45,7 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
     fix_applicability: ClassVar[Applicability | None] = None  # None: the rule never fixes
+    sometimes_unsafe: ClassVar[bool] = False  # some fixes are unsafe (`FixPlan.applicability`)
     opt_in: ClassVar[bool] = False  # not in the default selection
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
