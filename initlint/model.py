@@ -1,4 +1,4 @@
-"""Plain data that extraction produces and rules read: Model, Layer, Init, Act, InitCall."""
+"""Plain data extraction produces and rules read: Model, Layer, Init, Act, InitCall, InstanceUse."""
 
 from __future__ import annotations
 
@@ -189,9 +189,55 @@ class InitCall:
     func: Any = field(default=None, compare=False, repr=False)  # the callee as written
 
 
+class Seed(enum.Enum):
+    """How a Keras initializer instance is seeded."""
+
+    ABSENT = "absent"  # no seed argument
+    NONE = "none"  # seed=None
+    INT = "int"  # seed=42: an integer literal
+    GENERATOR = "generator"  # seed=keras.random.SeedGenerator(42): advances on every call
+    OTHER = "other"  # an expression we cannot read (a variable, a call): never a guess
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceUse:
+    """A Keras layer whose kernel initializer is a variable holding an initializer instance
+    (``init = initializers.HeNormal()``, then ``Dense(64, kernel_initializer=init)``): one
+    record per layer built, in the order the code builds them. Records with the same
+    ``instance`` hand the layers one object: one evaluation of the instance expression."""
+
+    instance: int  # which evaluation of the instance expression, numbered per file
+    layer: str  # the layer, as messages name it: ``Dense(64)``, ``encoder (Dense)``
+    argument: str  # the initializer argument as written: ``init``, ``self.init``
+    display: str  # the instance expression as written (``HeNormal(seed=42)``), or its class
+    name: str  # the initializer's canonical name: "he_normal"
+    seed: Seed
+    seed_value: int | None  # the literal of an INT seed
+    keras3: bool  # reached through `keras` (Keras 3: SeedGenerator exists), not tf.keras/tf_keras
+    repeated: bool  # built in a loop or comprehension that does not rebuild the instance
+    arms: tuple[tuple[int, int], ...]  # (branch point, arm) of each if/try/match it runs under
+    init: Init  # what the instance is; ``init.node`` is the argument as written at this layer
+    definition: Any = field(default=None, compare=False, repr=False)  # the instance expression
+    seed_node: Any = field(default=None, compare=False, repr=False)  # the seed argument's value
+    # the names visible where the instance is built, for a fix there
+    definition_context: Any = field(default=None, compare=False, repr=False)
+
+    def argument_is(self, other: InstanceUse) -> bool:
+        """The same argument in the source: code that runs more than once (a helper called
+        twice, a loop unrolled)."""
+        return self.init.node is other.init.node
+
+    def exclusive(self, other: InstanceUse) -> bool:
+        """Built on different arms of one ``if``/``try``/``match``: never both in one run."""
+        mine = dict(self.arms)
+        return any(point in mine and mine[point] != arm for point, arm in other.arms)
+
+
 @dataclass(frozen=True, slots=True)
 class FileModels:
-    """Everything extraction reads from one file: its models, and every init call in it."""
+    """Everything extraction reads from one file: its models, every init call in it, and every
+    layer given an initializer instance held in a variable."""
 
     models: tuple[Model, ...] = ()
     init_calls: tuple[InitCall, ...] = ()
+    instance_uses: tuple[InstanceUse, ...] = ()

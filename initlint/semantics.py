@@ -78,6 +78,25 @@ for _alias, _target in {
 
 KERAS_DEFAULT_KERNEL_INIT = KERAS_INITS["glorot_uniform"]  # §1.6: Dense, Conv*, RNN input kernels
 
+# The random Keras initializers and where each takes ``seed`` by position (the same in Keras 3
+# and tf_keras, §1.2). The others (Zeros, Ones, Constant, Identity, STFT) draw nothing: one
+# instance of them on several layers fills each with the same values, as intended.
+KERAS_SEED_POSITION: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            f"{family}_{dist}"
+            for family in ("glorot", "he", "lecun")
+            for dist in ("uniform", "normal")
+        ),
+        0,
+    ),
+    "orthogonal": 1,
+    "random_normal": 2,
+    "random_uniform": 2,
+    "truncated_normal": 2,
+    "variance_scaling": 3,
+}
+
 
 def keras_variance_scaling(scale: float, mode: str, distribution: str) -> KerasInit:
     """Classify ``VarianceScaling(scale, mode, distribution)`` by what it computes (§1.4)."""

@@ -70,7 +70,7 @@ def extract_file(module: cst.Module) -> FileModels:
     walker = Walker(imports, lambda visible: FileContext(module, visible, facts))
     walker.run(module)
     models = build_models(walker.layers, walker.filled)
-    return FileModels(tuple(models), _once_each(walker.init_calls))
+    return FileModels(tuple(models), _once_each(walker.init_calls), tuple(walker.instance_uses))
 
 
 def _once_each(calls: list[InitCall]) -> tuple[InitCall, ...]:

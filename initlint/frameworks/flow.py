@@ -21,7 +21,9 @@ pairing "unknown": never a guess.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +51,7 @@ from initlint.model import (
     Init,
     InitCall,
     InitFamily,
+    InstanceUse,
     LayerKind,
     Spelling,
 )
@@ -191,6 +194,14 @@ class Walker:
         self._running: list[cst.FunctionDef] = []  # module functions being run for a caller
         self.lists: list[ListObj] = []
         self._module_scope: Scope | None = None
+        # Keras initializer instances held in variables, for KIN003: each evaluation of an
+        # instance expression -> (its number, the loops it is built in, the names it sees);
+        # the loops and if/try/match arms being walked; every layer built with one
+        self.instance_uses: list[InstanceUse] = []
+        self._instances: dict[Literal, tuple[int, tuple[int, ...], Imports, object]] = {}
+        self._loops: list[int] = []
+        self._arms: list[tuple[int, int]] = []
+        self._counter = itertools.count()
 
     def _unique(self, name: str) -> str:
         """A model name per definition: a second ``class Block`` is ``Block (2)``."""
@@ -294,8 +305,9 @@ class Walker:
                 self._walk_expr(statement.iter, scope)
 
                 def body() -> None:
-                    self._bind(target, None, scope)  # the loop variable: one item, unknown
-                    self._block(statement.body, scope)
+                    with self._repeating():  # one pass walked stands for every pass
+                        self._bind(target, None, scope)  # the loop variable: one unknown item
+                        self._block(statement.body, scope)
 
                 self._branches(scope, [lambda: self._loop_body(body, scope), None])
                 source = statement.iter
@@ -309,10 +321,12 @@ class Walker:
                 self._block(statement.orelse.body, scope)
         elif isinstance(statement, cst.While):
             self._walk_expr(statement.test, scope)
-            self._branches(
-                scope,
-                [lambda: self._loop_body(lambda: self._block(statement.body, scope), scope), None],
-            )
+
+            def repeat() -> None:
+                with self._repeating():
+                    self._block(statement.body, scope)
+
+            self._branches(scope, [lambda: self._loop_body(repeat, scope), None])
             if statement.orelse is not None:
                 self._block(statement.orelse.body, scope)
         elif isinstance(statement, cst.With):
@@ -385,11 +399,16 @@ class Walker:
         base = self._capture(scope)
         live: list[State] = []
         skipped = False
-        for branch in branches:
+        point = next(self._counter)
+        for arm, branch in enumerate(branches):
             self._apply_state(scope, base)
             scope.terminated = scope.skipped = False
             if branch is not None:
-                branch()
+                self._arms.append((point, arm))
+                try:
+                    branch()
+                finally:
+                    self._arms.pop()
             if scope.skipped:  # its state is already among the loop's `continue` states
                 skipped = True
             elif not scope.terminated:  # a path that returned is already among the exits
@@ -415,6 +434,15 @@ class Walker:
         scope.terminated = scope.skipped = False
         if ends:
             self._apply_state(scope, ends[0] if len(ends) == 1 else self._merge_states(ends))
+
+    @contextmanager
+    def _repeating(self) -> Iterator[None]:
+        """Code that may run many times, walked once: a loop body, a comprehension."""
+        self._loops.append(next(self._counter))
+        try:
+            yield
+        finally:
+            self._loops.pop()
 
     def _capture(self, scope: Scope) -> State:
         return State(
@@ -1466,11 +1494,12 @@ class Walker:
                 scope.env[param.name.value] = None
         else:
             self._comprehension_names(node.for_in, scope)  # type: ignore[attr-defined]
-        for child in node.children:
-            if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Lambda):
-                self._walk_expr(child, scope)
-            elif isinstance(child, cst.Lambda):
-                self._inner_scope(child, scope)
+        with nullcontext() if isinstance(node, cst.Lambda) else self._repeating():
+            for child in node.children:
+                if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Lambda):
+                    self._walk_expr(child, scope)
+                elif isinstance(child, cst.Lambda):
+                    self._inner_scope(child, scope)
         scope.env = saved
 
     def _walk_expr(self, node: cst.CSTNode, scope: Scope) -> None:
@@ -1501,7 +1530,10 @@ class Walker:
             return self._known_call(node, recognized, scope)
         if qualified is not None and qualified.startswith("keras.initializers."):
             self._walk_args(node, scope)
-            return Literal(node)  # `init = initializers.HeNormal(seed=1)`, held for later
+            held = Literal(node)  # `init = initializers.HeNormal(seed=1)`, held for later
+            number = len(self._instances)
+            self._instances[held] = (number, tuple(self._loops), scope.imports, scope.context)
+            return held
         func = node.func
         if isinstance(func, cst.Attribute) and not (
             self._is_self_attr(func, scope) and self._can_inline(func.attr.value, scope)
@@ -1640,12 +1672,19 @@ class Walker:
         recognized = _recognize_qualified(qualified)
         return recognized is not None and recognized.what is What.ACT_FUNCTION
 
-    def _resolve(self, scope: Scope) -> Callable[[cst.BaseExpression], cst.BaseExpression | None]:
-        """What a variable used as an initializer or activation holds, if we know."""
+    def _resolve(
+        self, scope: Scope, held: dict[int, Literal] | None = None
+    ) -> Callable[[cst.BaseExpression], cst.BaseExpression | None]:
+        """What a variable used as an initializer or activation holds, if we know; ``held``
+        collects the values read, by the id of the expression that read them."""
 
         def resolve(node: cst.BaseExpression) -> cst.BaseExpression | None:
             value = self._eval(node, scope) if isinstance(node, (cst.Name, cst.Attribute)) else None
-            return value.node if isinstance(value, Literal) and value.node is not node else None
+            if not isinstance(value, Literal) or value.node is node:
+                return None
+            if held is not None:
+                held[id(node)] = value
+            return value.node
 
         return resolve
 
@@ -1828,7 +1867,8 @@ class Walker:
         """The value one pass of a comprehension makes (its names hide the enclosing ones)."""
         saved = dict(scope.env)
         self._comprehension_names(node.for_in, scope)
-        item = self._eval(node.elt, scope)
+        with self._repeating():
+            item = self._eval(node.elt, scope)
         scope.env = saved
         return item
 
@@ -1956,12 +1996,14 @@ class Walker:
         )
         if recognized.framework is Framework.KERAS:
             layer.label = keras.label(recognized.name, node)
-            resolve = self._resolve(scope)
+            held: dict[int, Literal] = {}
+            resolve = self._resolve(scope, held)
             layer.inline_act = keras.layer_act(recognized.name, node, scope.imports, resolve)
             if layer.kind.has_kernel:
                 layer.init = keras.kernel_init(
                     recognized.name, node, scope.imports, scope.context, resolve
                 )
+                self._note_instance(layer, held.get(id(layer.init.node)))
             layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
             layer.units = keras.units(node)
             layer.trainable = keras.trainable(node)
@@ -1982,6 +2024,25 @@ class Walker:
             layer.inline_act = None  # Keras gates are not read yet: never guess them
         self.layers.append(layer)
         return layer
+
+    def _note_instance(self, layer: LayerObj, value: Literal | None) -> None:
+        """Record a Keras layer whose kernel initializer is an instance held in a variable."""
+        if value is None or value not in self._instances or layer.init is None:
+            return
+        number, loops, imports, context = self._instances[value]
+        label = layer.label
+        use = keras.instance_use(
+            value.node,
+            imports,
+            layer.init,
+            number=number,
+            layer=label if label.startswith(layer.type) else f"{label} ({layer.type})",
+            repeated=any(loop not in loops for loop in self._loops),
+            arms=tuple(self._arms),
+            context=context,
+        )
+        if use is not None:
+            self.instance_uses.append(use)
 
     def _torch_parts(self, type_name: str, node: cst.Call, scope: Scope) -> dict[str, Any]:
         """The submodules a built-in composite builds: ``linear1`` feeds the activation and

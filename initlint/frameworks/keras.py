@@ -27,7 +27,9 @@ from initlint.model import (
     Framework,
     Init,
     InitFamily,
+    InstanceUse,
     LayerKind,
+    Seed,
     Spelling,
 )
 
@@ -298,6 +300,75 @@ def kernel_init(
         read = initializer_value(held, imports, context)
         return dataclasses.replace(read, spelling=Spelling.OPAQUE, node=value)
     return initializer_value(value, imports, context)
+
+
+def instance_use(
+    definition: cst.BaseExpression,
+    imports: Imports,
+    init: Init,
+    *,
+    number: int,
+    layer: str,
+    repeated: bool,
+    arms: tuple[tuple[int, int], ...],
+    context: object,
+) -> InstanceUse | None:
+    """A layer built with an initializer instance held in a variable: ``definition`` is the
+    instance expression, ``imports``/``context`` the names visible where it is evaluated.
+    None for what a shared value cannot make identical (a class, a string, a constant
+    initializer), and for ``tf.compat.v1``'s initializers, which seed otherwise."""
+    if not isinstance(definition, cst.Call) or has_star_args(definition):
+        return None
+    origin = imports.origin(definition.func)
+    qualified = imports.qualify(definition.func)
+    if origin is None or qualified is None or not qualified.startswith("keras.initializers."):
+        return None
+    if origin.startswith("tensorflow.compat.v1."):
+        return None
+    last = qualified.rsplit(".", 1)[-1]
+    seed_node: cst.BaseExpression | None = None
+    if last == "get":  # `initializers.get("he_normal")`: the class built with no arguments
+        known = semantics.KERAS_INITS.get(
+            literal_string(argument(definition, 0, "identifier")) or ""
+        )
+    else:
+        known = semantics.KERAS_INITS.get(last)
+        if known is not None and known.snake in semantics.KERAS_SEED_POSITION:
+            position = semantics.KERAS_SEED_POSITION[known.snake]
+            seed_node = argument(definition, position, "seed")
+    if known is None or known.snake not in semantics.KERAS_SEED_POSITION:
+        return None
+    seed, value = _seed(seed_node, imports)
+    written = " ".join(source_text(definition).split())
+    return InstanceUse(
+        instance=number,
+        layer=layer,
+        argument=" ".join(source_text(init.node).split()) if init.node is not None else "",
+        display=written if len(written) <= 60 else known.pascal,
+        name=known.snake,
+        seed=seed,
+        seed_value=value,
+        keras3=origin.split(".", 1)[0] == "keras",
+        repeated=repeated,
+        arms=arms,
+        init=init,
+        definition=definition,
+        seed_node=seed_node,
+        definition_context=context,
+    )
+
+
+def _seed(node: cst.BaseExpression | None, imports: Imports) -> tuple[Seed, int | None]:
+    if node is None:
+        return Seed.ABSENT, None
+    if isinstance(node, cst.Name) and node.value == "None":
+        return Seed.NONE, None
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+        return (Seed.INT, value) if isinstance(value, int) else (Seed.OTHER, None)
+    if isinstance(node, cst.Call) and imports.qualify(node.func) == "keras.random.SeedGenerator":
+        return Seed.GENERATOR, None
+    return Seed.OTHER, None
 
 
 def _unknown(value: cst.BaseExpression, context: object) -> Init:
