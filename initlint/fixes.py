@@ -17,7 +17,7 @@ from initlint.diagnostics import Fix, FixPlan, NodeEdit
 from initlint.frameworks import FileContext
 from initlint.frameworks.common import argument, has_star_args, literal_number, source_text
 from initlint.frameworks.names import module_of
-from initlint.model import Distribution, Init, InitCall, InitFamily, Spelling
+from initlint.model import Distribution, Init, InitCall, InitFamily, InstanceUse, Spelling
 from initlint.semantics import KerasInit, TorchCall
 
 # Named Glorot/He/LeCun classes all take (seed=None) alone: their arguments carry over as is.
@@ -321,6 +321,90 @@ def _quote_in(node: cst.CSTNode) -> str:
         if isinstance(arg.value, cst.SimpleString):
             return arg.value.quote[0]
     return '"'
+
+
+# ----------------------------------------------------------------------- shared instances
+
+
+def fresh_instance(use: InstanceUse, seed: int | None = None) -> FixPlan | None:
+    """Give ``use``'s layer an instance of its own: the argument (``init``) becomes a copy
+    of the instance expression, spelled as at its definition, with ``seed`` as its seed
+    when given. None when the copy might not mean the same thing at the use: a name in it
+    that is not the same import there, an argument that is not a literal, a comment."""
+    definition, argument_node = use.definition, use.init.node
+    context, home = use.init.context, use.definition_context
+    if not isinstance(definition, cst.Call) or not isinstance(argument_node, cst.BaseExpression):
+        return None
+    if not isinstance(context, FileContext) or not isinstance(home, FileContext):
+        return None
+    head = _head(definition.func)
+    if head is None or not context.usable(head):
+        return None
+    if context.imports.qualify(definition.func) != home.imports.qualify(definition.func):
+        return None
+    args = []
+    for arg in definition.args:
+        value = arg.value
+        if seed is not None and value is use.seed_node:
+            value = cst.Integer(str(seed))
+        if arg.star or not _is_literal(value):
+            return None
+        args.append(
+            arg.with_changes(
+                value=value,
+                comma=cst.MaybeSentinel.DEFAULT,
+                whitespace_after_arg=cst.SimpleWhitespace(""),
+            )
+        )
+    copy = definition.with_changes(
+        args=args,
+        whitespace_after_func=cst.SimpleWhitespace(""),
+        whitespace_before_args=cst.SimpleWhitespace(""),
+        lpar=[],
+        rpar=[],
+    )
+    collector = _Comments()
+    definition.visit(collector)
+    if collector.found:
+        return None
+    text = _code(context, copy)
+    return FixPlan(f"Use a fresh `{text}`", (NodeEdit(argument_node, text),))
+
+
+def seed_generator(use: InstanceUse) -> FixPlan | None:
+    """Seed the shared instance with ``keras.random.SeedGenerator(<its int seed>)`` where it
+    is built, spelled through a name the file already has for ``keras.random``."""
+    node, home = use.seed_node, use.definition_context
+    if not isinstance(node, cst.Integer) or not isinstance(home, FileContext):
+        return None
+    spelling = home.imports.local_for("keras.random.SeedGenerator", home.usable)
+    if spelling is None:
+        return None
+    text = f"{spelling}({node.value})"
+    return FixPlan(f"Seed it with `{text}`", (NodeEdit(node, text),))
+
+
+def _head(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    """A value that means the same wherever it is written: numbers, strings, None/True/False,
+    and tuples or lists of them."""
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False")
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        return isinstance(node.expression, (cst.Integer, cst.Float))
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return all(
+            not isinstance(element, cst.StarredElement) and _is_literal(element.value)
+            for element in node.elements
+        )
+    return False
 
 
 # --------------------------------------------------------------------------------- names

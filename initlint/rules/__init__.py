@@ -10,12 +10,14 @@ from initlint.rules.he_with_saturating import HeWithSaturating
 from initlint.rules.parse_error import ParseError
 from initlint.rules.relu_without_he import ReluWithoutHe
 from initlint.rules.selu_without_lecun import SeluWithoutLecun
+from initlint.rules.shared_initializer_instance import SharedInitializerInstance
 from initlint.rules.zeros_kernel import ZerosKernel
 
 ALL_RULES: tuple[type[Rule], ...] = (
     ParseError,
     ZerosKernel,
     ConstantKernel,
+    SharedInitializerInstance,
     ReluWithoutHe,
     HeWithSaturating,
     SeluWithoutLecun,
