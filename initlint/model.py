@@ -209,7 +209,7 @@ class InstanceUse:
     instance: int  # which evaluation of the instance expression, numbered per file
     layer: str  # the layer, as messages name it: ``Dense(64)``, ``encoder (Dense)``
     argument: str  # the initializer argument as written: ``init``, ``self.init``
-    display: str  # the instance expression as written (``HeNormal(seed=42)``), or its class
+    display: str  # the instance expression as written (``HeNormal(seed=42)``), or its callee
     name: str  # the initializer's canonical name: "he_normal"
     seed: Seed
     seed_value: int | None  # the literal of an INT seed

@@ -339,12 +339,14 @@ def instance_use(
     if known is None or known.snake not in semantics.KERAS_SEED_POSITION:
         return None
     seed, value = _seed(seed_node, imports)
-    written = " ".join(source_text(definition).split())
+    written = source_text(definition)
+    if "\n" in written or len(written) > 60:  # shown as its class: `inits.VarianceScaling(...)`
+        written = f"{source_text(definition.func)}({'...' if definition.args else ''})"
     return InstanceUse(
         instance=number,
         layer=layer,
         argument=" ".join(source_text(init.node).split()) if init.node is not None else "",
-        display=written if len(written) <= 60 else known.pascal,
+        display=written,
         name=known.snake,
         seed=seed,
         seed_value=value,
