@@ -45,8 +45,9 @@ class SharedInitializerInstance(Rule):
     import initializers`) is read as Keras 3, which has `keras.random.SeedGenerator`; through
     `tf.keras`, `tensorflow.keras` or `tf_keras` as Keras 2, which has not (tf.keras is
     Keras 3 from TensorFlow 2.16, but Keras 2 with `TF_USE_LEGACY_KERAS=1`: writing a
-    `SeedGenerator` there could break). `tf.compat.v1` initializers seed otherwise and are
-    not checked.
+    `SeedGenerator` there could break). A file cannot say which `keras` is installed:
+    `import keras` over pip's Keras 2.x is read as Keras 3 too. `tf.compat.v1` initializers
+    seed otherwise and are not checked.
 
     Not checked: fresh instances written at each layer with the same integer seed
     (`HeNormal(seed=42)` on two layers) also give identical kernels, but no instance is
@@ -85,10 +86,10 @@ class SharedInitializerInstance(Rule):
     `keras.random` (`import keras`); no import is added.
 
     Seeded with an integer, Keras 2: unsafe. There is no `SeedGenerator`: each later use gets
-    a fresh instance with the next integer seed that no other instance in the file uses
-    (43, 44, ...). The kernels change from what the seed gave before, and an instance
-    elsewhere with the same seed would be identical to it again. It is not offered for a use
-    in a loop, where one seed would still give every pass the same kernel.
+    a fresh instance with the next integer seed that no instance held in a variable in the
+    file uses (43, 44, ...). The kernels change from what the seed gave before, and an
+    instance written elsewhere with the same seed would be identical to it again. It is not
+    offered for a use in a loop, where one seed would still give every pass the same kernel.
 
     No fix copies an integer-seeded constructor as it is: two `HeNormal(seed=42)` give
     identical kernels too.
