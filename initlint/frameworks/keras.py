@@ -340,7 +340,7 @@ def instance_use(
         return None
     seed, value = _seed(seed_node, imports)
     written = source_text(definition)
-    if "\n" in written or len(written) > 60:  # shown as its class: `inits.VarianceScaling(...)`
+    if "\n" in written or len(written) > 60:  # shown by its callee: `inits.VarianceScaling(...)`
         written = f"{source_text(definition.func)}({'...' if definition.args else ''})"
     return InstanceUse(
         instance=number,
