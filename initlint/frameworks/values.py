@@ -74,6 +74,11 @@ class Flow:
     layer: LayerObj | None
     activated: bool = False
     width: int | None = None  # features per example, while a Dense/Linear output is unchanged
+    parts: tuple[Flow, ...] = ()  # a concatenation: each part's units pass through unchanged
+
+    def leaves(self) -> tuple[Flow, ...]:
+        """The flows this value is made of: itself, or the parts of a concatenation."""
+        return tuple(leaf for part in self.parts for leaf in part.leaves()) or (self,)
 
 
 @dataclass(frozen=True, eq=False)
