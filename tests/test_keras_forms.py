@@ -209,3 +209,22 @@ def test_keras_forms(case: str) -> None:
 def _row(program: str, text: str) -> int:
     """The line where ``text`` first appears: findings are located by what they point at."""
     return next(i for i, line in enumerate(program.splitlines(), 1) if text in line)
+
+
+def test_lambda_activations_are_read_and_others_stay_unknown() -> None:
+    program = dedent(
+        """\
+        import tensorflow as tf
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense
+
+        model = Sequential([
+            Dense(256, activation=lambda x: tf.nn.relu(x), kernel_initializer="glorot_uniform"),
+            Dense(256, activation=lambda x: x * 2, kernel_initializer="he_normal"),
+            Dense(1),
+        ])
+        """
+    )
+    assert [
+        (d.code, d.start.row) for d in check(program.replace('"glorot"', '"glorot_uniform"'))
+    ] == [("KIN101", 5)]

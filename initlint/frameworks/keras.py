@@ -279,7 +279,30 @@ def activation_value(value: cst.BaseExpression, imports: Imports) -> Act:
             if recognized is not None and recognized.kind is LayerKind.ACTIVATION:
                 act = layer_act(recognized.name, value, imports)
                 return act if act is not None else UNKNOWN_ACT
+    if isinstance(value, cst.Lambda):
+        return _lambda_act(value, imports)
     return UNKNOWN_ACT
+
+
+def _lambda_act(value: cst.Lambda, imports: Imports) -> Act:
+    """``lambda x: tf.nn.relu(x)`` is relu, ``lambda x: x`` linear; anything else unknown."""
+    params = value.params
+    extra = isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None
+    if len(params.params) != 1 or extra or params.kwonly_params or params.posonly_params:
+        return UNKNOWN_ACT
+    name = params.params[0].name.value
+    body = value.body
+    if isinstance(body, cst.Name) and body.value == name:
+        return LINEAR_ACT
+    if not (isinstance(body, cst.Call) and body.args and body.args[0].keyword is None):
+        return UNKNOWN_ACT
+    first = body.args[0].value
+    qualified = imports.qualify(body.func)
+    if not (isinstance(first, cst.Name) and first.value == name) or qualified is None:
+        return UNKNOWN_ACT
+    if _act_function_name(qualified) is None:
+        return UNKNOWN_ACT
+    return function_act(qualified, body)
 
 
 # ---------------------------------------------------------------------------------------------
