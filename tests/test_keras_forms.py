@@ -227,4 +227,4 @@ def test_lambda_activations_are_read_and_others_stay_unknown() -> None:
     )
     assert [
         (d.code, d.start.row) for d in check(program.replace('"glorot"', '"glorot_uniform"'))
-    ] == [("KIN101", 5)]
+    ] == [("KIN101", 6)]
