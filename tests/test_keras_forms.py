@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.conftest import check
+from tests.conftest import check, fixed
 
 CASES = {
     "dict config": (
@@ -228,3 +228,23 @@ def test_lambda_activations_are_read_and_others_stay_unknown() -> None:
     assert [
         (d.code, d.start.row) for d in check(program.replace('"glorot"', '"glorot_uniform"'))
     ] == [("KIN101", 6)]
+
+
+def test_a_factory_used_with_two_activations_gets_no_fix() -> None:
+    # One written initializer serves a ReLU layer and a tanh layer: rewriting it for one
+    # breaks the other (and KIN101/KIN102 would rewrite it back and forth).
+    program = dedent(
+        """\
+        from keras import layers, models
+
+
+        def dense(units, act):
+            return layers.Dense(units, activation=act, kernel_initializer="glorot_uniform")
+
+
+        model = models.Sequential([dense(256, "relu"), dense(256, "tanh"), layers.Dense(1)])
+        """
+    )
+    findings = check(program)
+    assert [(d.code, d.fix) for d in findings] == [("KIN101", None)]
+    assert fixed(program) == program
