@@ -128,6 +128,8 @@ def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj
             for peer in dict.fromkeys(peers)
             if peer is not obj
         ),
+        path=obj.path,
+        synthetic=obj.synthetic,
         node=obj.node,
         context=obj.init.context if obj.init is not None else None,
     )

@@ -646,12 +646,12 @@ class Walker:
             self._shadow(target.value, scope)
             scope.env[target.value] = value
             if scope.labels:
-                self._label(value, target.value, scope)
+                self._label(value, target.value, scope, target.value)
         elif self._is_self_attr(target, scope):
             assert isinstance(target, cst.Attribute)
             assert scope.attrs is not None
             scope.attrs[target.attr.value] = value
-            self._label(value, target.attr.value, scope)
+            self._label(value, target.attr.value, scope, f"{scope.self_name}.{target.attr.value}")
         elif isinstance(target, (cst.Tuple, cst.List)):
             starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
             if isinstance(value, tuple) and len(value) == len(target.elements) and not starred:
@@ -691,35 +691,40 @@ class Walker:
             else:
                 self._walk_expr(target, scope)
 
-    def _label(self, value: Value, name: str, scope: Scope) -> None:
+    def _label(self, value: Value, name: str, scope: Scope, path: str) -> None:
+        """Name layers after what they are bound to; ``path`` is how the code reaches the
+        binding right after it (``self.fc1``, ``fc``), for messages that say what to write."""
         if isinstance(value, ListObj):  # `blocks[0]`, `heads["a"]`, `blocks[i]` for copies
             if value.keys is not None:
-                labels = [f'{name}["{key}"]' for key in value.keys]
+                labels = [f'["{key}"]' for key in value.keys]
             elif value.repeated:
-                labels = [f"{name}[i]"]
+                labels = ["[i]"]
             else:
-                labels = [f"{name}[{index}]" for index in range(len(value.items))]
+                labels = [f"[{index}]" for index in range(len(value.items))]
             for item, label in zip(value.items, labels, strict=False):
                 if isinstance(item, (LayerObj, SeqObj)) and not item.label:
-                    item.label = label
+                    item.label, item.path = name + label, path + label
             return
         if isinstance(value, LayerObj) and not value.label:
-            value.label = name
+            value.label, value.path = name, path
         elif isinstance(value, SeqObj) and not value.label:
-            value.label = name
+            value.label, value.path = name, path
             owner = scope.name if scope.attrs is not None else name
             for index, item in enumerate(value.items):
-                self._label_item(item, f"{name}[{index}]", owner)
+                self._label_item(item, f"{name}[{index}]", owner, f"{path}[{index}]")
 
-    def _label_item(self, item: LayerObj | SeqObj, label: str, owner: str) -> None:
+    def _label_item(self, item: LayerObj | SeqObj, label: str, owner: str, path: str) -> None:
         if isinstance(item, LayerObj):
             if item.framework is Framework.TORCH:  # `net[0]` is how torch code names it
                 item.label = item.label or label
+                item.path = item.path or path
             item.owner = owner
         else:
             item.label = item.label or label
+            item.path = item.path or path
             for index, inner in enumerate(item.items):
-                self._label_item(inner, f"{label}[{index}]", owner)
+                inner_path = f"{item.path}[{index}]" if item.path else ""
+                self._label_item(inner, f"{label}[{index}]", owner, inner_path)
 
     def _function(
         self,
@@ -1592,8 +1597,12 @@ class Walker:
                         self._mark_nested(item)
                         if receiver.label:
                             owner = scope.name if scope.attrs is not None else receiver.label
+                            index = len(receiver.items) - 1
                             self._label_item(
-                                item, f"{receiver.label}[{len(receiver.items) - 1}]", owner
+                                item,
+                                f"{receiver.label}[{index}]",
+                                owner,
+                                f"{receiver.path}[{index}]" if receiver.path else "",
                             )
                         return None
                 self._consume(receiver)

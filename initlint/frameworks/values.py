@@ -26,6 +26,7 @@ class LayerObj:
     owner: str
     order: int
     label: str = ""
+    path: str = ""  # how code reaches it right after the binding that names it: `self.fc1`
     init: Init | None = None
     inline_act: Act | None = None  # keras activation=..., or what an activation layer applies
     acts: list[Act] = field(default_factory=list)
@@ -51,6 +52,7 @@ class SeqObj:
     node: cst.Call
     items: list[LayerObj | SeqObj]
     label: str = ""
+    path: str = ""
     used: bool = False
     nested: bool = False
     keys: dict[str, LayerObj | SeqObj] = field(default_factory=dict)  # OrderedDict names
