@@ -2,8 +2,8 @@
 
 Why this exists: the unit tests and fixtures show that each rule fires on the code it was
 written for, but not how the rules behave on large real code bases.  This script lints the
-Python sources of pinned releases of transformers, timm, diffusers and torchvision (and,
-with ``--with-keras``, keras) so that false positives, crashes and slow files show up before
+Python sources of pinned releases of transformers, timm, diffusers, torchvision, keras and
+keras-hub so that false positives, crashes and slow files show up before
 users find them.  Nothing third-party is committed: the wheels are downloaded with pip at run
 time into a cache directory, and only their ``.py`` files are extracted.
 
@@ -38,8 +38,9 @@ PACKAGES: dict[str, str] = {
     "timm": "1.0.31",
     "diffusers": "0.42.1",
     "torchvision": "0.29.2",
+    "keras": "3.15.1",
+    "keras-hub": "0.32.0",
 }
-OPTIONAL_PACKAGES: dict[str, str] = {"keras": "3.15.1"}
 PIP_EXTRA: dict[str, list[str]] = {
     "torchvision": ["--platform", "manylinux_2_28_x86_64", "--python-version", "3.12"],
 }
@@ -329,7 +330,7 @@ def write_json(out: Path, results: list[PackageResult], src: Path) -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    known = {**PACKAGES, **OPTIONAL_PACKAGES}
+    known = PACKAGES
     parser = argparse.ArgumentParser(
         description="Lint pinned releases of real model libraries with initlint.",
     )
@@ -346,11 +347,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="NAME",
         help=f"lint only these (space or comma separated; known: {', '.join(known)})",
     )
-    parser.add_argument(
-        "--with-keras",
-        action="store_true",
-        help=f"also lint keras {OPTIONAL_PACKAGES['keras']}",
-    )
     parser.add_argument("--list", action="store_true", help="print every finding, by rule")
     parser.add_argument("--json", type=Path, metavar="OUT", help="save the raw findings to OUT")
     args = parser.parse_args(argv)
@@ -360,9 +356,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if unknown:
             parser.error(f"unknown package(s): {', '.join(unknown)} (known: {', '.join(known)})")
     else:
-        names = list(PACKAGES) + (list(OPTIONAL_PACKAGES) if args.with_keras else [])
-    if args.with_keras and "keras" not in names:
-        names.append("keras")
+        names = list(PACKAGES)
     args.selected = {name: known[name] for name in dict.fromkeys(names)}
     return args
 

@@ -177,6 +177,18 @@ def _torch(init: Init, target: TorchCall, context: FileContext) -> list[NodeEdit
     return None
 
 
+def torch_call_text(target: TorchCall, tensor: str, context: object, node: object = None) -> str:
+    """``target`` written as a call on ``tensor``, as the file would write it: its own local
+    spelling of ``torch.nn.init`` (``nn.init``, ``init``) and the quotes of ``node``; for
+    messages that name a call to add where there is none to rewrite."""
+    prefix = None
+    if isinstance(context, FileContext):
+        prefix = context.imports.local_for("torch.nn.init", context.usable)
+    quote = _quote_in(node) if isinstance(node, cst.CSTNode) else '"'
+    keywords = [(k, v.replace("'", quote)) for k, v in target.keywords]
+    return _call_text(f"{prefix or 'torch.nn.init'}.{target.function}", tensor, keywords)
+
+
 def rename_call(call: InitCall, new: str) -> FixPlan | None:
     """Point an init call at the function ``new`` of the same module, keeping its spelling:
     ``nn.init.xavier_uniform`` → ``nn.init.xavier_uniform_``; a bare imported name → ``new``,

@@ -149,6 +149,10 @@ class Layer:
     units: int | None = None  # output units or filters, when literal
     trainable: bool = True  # False for `trainable=False`: never updated, so never symmetric
     shared: tuple[Act, ...] = ()  # what the other layers filled by the same init call feed
+    # How the code reaches the layer right after the binding that names it (`self.fc1`,
+    # `net[0]`, `fc`), for messages that say what to write; "" when it is not bound.
+    path: str = ""
+    synthetic: bool = False  # built inside a framework composite (TransformerEncoderLayer)
     node: Any = field(default=None, compare=False, repr=False)  # the constructor call
     context: Any = field(default=None, compare=False, repr=False)
 

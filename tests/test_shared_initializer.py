@@ -261,6 +261,18 @@ def test_class_attribute_functional_api_and_other_weight_layers() -> None:
     assert _rows(code) == [10, 16]
 
 
+def test_depthwise_and_pointwise_kernels_count_as_kernels() -> None:
+    code = """\
+        from keras import initializers, layers
+        init = initializers.HeNormal()
+        a = layers.SeparableConv2D(8, 3, pointwise_initializer=init)
+        b = layers.DepthwiseConv2D(3, depthwise_initializer=init)
+        c = layers.Conv2D(8, 3, kernel_initializer=init)
+        """
+    assert _rows(code) == [4, 5]
+    assert "`SeparableConv2D(8)` already uses" in _messages(code)[0]
+
+
 def test_a_helper_run_twice_is_reported_once_where_it_builds_the_layer() -> None:
     code = """\
         import keras

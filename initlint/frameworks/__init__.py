@@ -89,9 +89,14 @@ def build_models(
     init call wrote (None for one we do not pair), so a layer knows what its init call also
     fills, even where a later write hid it."""
     groups: dict[str, list[LayerObj]] = defaultdict(list)
-    by_call: dict[int, list[LayerObj | None]] = defaultdict(list, filled or {})
+    by_call: dict[int, list[LayerObj | None]] = defaultdict(list)
+    for node, tensors in (filled or {}).items():
+        by_call[node].extend(tensors)
     for layer in layers:
         groups[layer.owner].append(layer)
+        init = layer.init
+        if init is not None and init.explicit and init.node is not None:
+            by_call[id(init.node)].append(layer)  # one written value for several layers
     acts = {id(layer): _resolve_act(layer) for layer in layers}
     models = []
     for owner, members in groups.items():
@@ -123,6 +128,8 @@ def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj
             for peer in dict.fromkeys(peers)
             if peer is not obj
         ),
+        path=obj.path,
+        synthetic=obj.synthetic,
         node=obj.node,
         context=obj.init.context if obj.init is not None else None,
     )

@@ -24,7 +24,8 @@ class What(enum.Enum):
     MODULE_LIST = "module_list"  # nn.ModuleList([...]), nn.ModuleDict({...})
     PARAMETER = "parameter"  # nn.Parameter(torch.zeros(out, in))
     TENSOR_FACTORY = "tensor_factory"  # torch.zeros(...), torch.randn(...)
-    MATMUL = "matmul"  # torch.matmul(x, w), F.linear(x, w)
+    MATMUL = "matmul"  # torch.matmul(x, w), F.linear(x, w), tf.matmul(x, w)
+    CONCATENATE = "concatenate"  # layers.concatenate([a, b]): each input's units pass through
 
 
 @dataclass(frozen=True, slots=True)

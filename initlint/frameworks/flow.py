@@ -674,12 +674,12 @@ class Walker:
             self._shadow(target.value, scope)
             scope.env[target.value] = value
             if scope.labels:
-                self._label(value, target.value, scope)
+                self._label(value, target.value, scope, target.value)
         elif self._is_self_attr(target, scope):
             assert isinstance(target, cst.Attribute)
             assert scope.attrs is not None
             scope.attrs[target.attr.value] = value
-            self._label(value, target.attr.value, scope)
+            self._label(value, target.attr.value, scope, f"{scope.self_name}.{target.attr.value}")
         elif isinstance(target, (cst.Tuple, cst.List)):
             starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
             if isinstance(value, tuple) and len(value) == len(target.elements) and not starred:
@@ -719,35 +719,40 @@ class Walker:
             else:
                 self._walk_expr(target, scope)
 
-    def _label(self, value: Value, name: str, scope: Scope) -> None:
+    def _label(self, value: Value, name: str, scope: Scope, path: str) -> None:
+        """Name layers after what they are bound to; ``path`` is how the code reaches the
+        binding right after it (``self.fc1``, ``fc``), for messages that say what to write."""
         if isinstance(value, ListObj):  # `blocks[0]`, `heads["a"]`, `blocks[i]` for copies
             if value.keys is not None:
-                labels = [f'{name}["{key}"]' for key in value.keys]
+                labels = [f'["{key}"]' for key in value.keys]
             elif value.repeated:
-                labels = [f"{name}[i]"]
+                labels = ["[i]"]
             else:
-                labels = [f"{name}[{index}]" for index in range(len(value.items))]
+                labels = [f"[{index}]" for index in range(len(value.items))]
             for item, label in zip(value.items, labels, strict=False):
                 if isinstance(item, (LayerObj, SeqObj)) and not item.label:
-                    item.label = label
+                    item.label, item.path = name + label, path + label
             return
         if isinstance(value, LayerObj) and not value.label:
-            value.label = name
+            value.label, value.path = name, path
         elif isinstance(value, SeqObj) and not value.label:
-            value.label = name
+            value.label, value.path = name, path
             owner = scope.name if scope.attrs is not None else name
             for index, item in enumerate(value.items):
-                self._label_item(item, f"{name}[{index}]", owner)
+                self._label_item(item, f"{name}[{index}]", owner, f"{path}[{index}]")
 
-    def _label_item(self, item: LayerObj | SeqObj, label: str, owner: str) -> None:
+    def _label_item(self, item: LayerObj | SeqObj, label: str, owner: str, path: str) -> None:
         if isinstance(item, LayerObj):
             if item.framework is Framework.TORCH:  # `net[0]` is how torch code names it
                 item.label = item.label or label
+                item.path = item.path or path
             item.owner = owner
         else:
             item.label = item.label or label
+            item.path = item.path or path
             for index, inner in enumerate(item.items):
-                self._label_item(inner, f"{label}[{index}]", owner)
+                inner_path = f"{item.path}[{index}]" if item.path else ""
+                self._label_item(inner, f"{label}[{index}]", owner, inner_path)
 
     def _function(
         self,
@@ -1330,6 +1335,22 @@ class Walker:
             self._consume(owner)
             self._walk_args(node, scope)
             return None
+        if method == "add_weight":  # a Keras layer's own weight, used with `x @ w`
+            receiver = self._eval(func.value, scope)
+            self._walk_args(node, scope)
+            shape = keras.weight_shape(node)
+            if not isinstance(receiver, ModuleRef) or shape is None or len(shape) != 2:
+                return None
+            weight = LayerObj("Weight", LayerKind.DENSE, Framework.KERAS, node, scope.name, 0)
+            weight.order = len(self.layers)
+            weight.fan_in, weight.fan_out = shape  # (input, units), as Keras lays out kernels
+            weight.units = weight.fan_out
+            weight.init = keras.kernel_init(
+                "add_weight", node, scope.imports, scope.context, self._resolve(scope)
+            )
+            weight.trainable = keras.trainable(node)
+            self.layers.append(weight)
+            return weight
         if method in ("post_init", "init_weights") and not node.args:
             receiver = self._eval(func.value, scope)
             if isinstance(receiver, ModuleRef):
@@ -1528,7 +1549,7 @@ class Walker:
         recognized = _recognize_qualified(qualified)
         if recognized is not None:
             return self._known_call(node, recognized, scope)
-        if qualified is not None and qualified.startswith("keras.initializers."):
+        if qualified is not None and keras.is_initializer(qualified):
             self._walk_args(node, scope)
             held = Literal(node)  # `init = initializers.HeNormal(seed=1)`, held for later
             number = len(self._instances)
@@ -1608,8 +1629,12 @@ class Walker:
                         self._mark_nested(item)
                         if receiver.label:
                             owner = scope.name if scope.attrs is not None else receiver.label
+                            index = len(receiver.items) - 1
                             self._label_item(
-                                item, f"{receiver.label}[{len(receiver.items) - 1}]", owner
+                                item,
+                                f"{receiver.label}[{index}]",
+                                owner,
+                                f"{receiver.path}[{index}]" if receiver.path else "",
                             )
                         return None
                 self._consume(receiver)
@@ -1635,6 +1660,8 @@ class Walker:
         if isinstance(callee, (FuncRef, BoundMethod)):  # `conv3x3(64, 64)`, a hook
             args, keywords = self._call_values(node, scope)
             return self._call_function(callee, args, keywords, scope)
+        if callee is _CONCAT_LAYER and len(node.args) == 1:  # `layers.Concatenate()([a, b])`
+            return self._joined(node.args[0].value, scope)
         if isinstance(callee, ClassRef):  # `Net()`: a module whose insides we know
             self._walk_args(node, scope)
             return ModuleRef(callee.cls)
@@ -1667,7 +1694,7 @@ class Walker:
         qualified = scope.imports.qualify(node)
         if qualified is None:
             return False
-        if qualified.startswith("keras.initializers."):
+        if keras.is_initializer(qualified):
             return True
         recognized = _recognize_qualified(qualified)
         return recognized is not None and recognized.what is What.ACT_FUNCTION
@@ -1716,6 +1743,8 @@ class Walker:
                 else:
                     self._consume(self._eval(arg.value, scope))
             return None
+        if what is What.CONCATENATE:
+            return self._concatenate(node, recognized.name == "Concatenate", scope)
         if what is What.MODULE_LIST:
             return self._module_list(node, recognized.name == "ModuleDict", scope)
         if what is What.PARAMETER:
@@ -1811,6 +1840,32 @@ class Walker:
             return self._item_of(item, framework)
         self._consume(item)
         return _opaque_item(framework)
+
+    def _concatenate(self, node: cst.Call, layer_form: bool, scope: Scope) -> Value:
+        """``layers.concatenate([a, b])``, ``tf.concat([a, b], -1)``: each input's units
+        pass through unchanged, so what follows pairs with each of them. The layer form
+        (``layers.Concatenate()``) is applied later, to the list."""
+        if layer_form:
+            self._walk_args(node, scope)
+            return _CONCAT_LAYER
+        source = node.args[0].value if node.args and not node.args[0].keyword else None
+        for arg in node.args[1:]:
+            self._walk_expr(arg.value, scope)
+        return self._joined(source, scope)
+
+    def _joined(self, source: cst.BaseExpression | None, scope: Scope) -> Value:
+        if not isinstance(source, (cst.List, cst.Tuple)) or not source.elements:
+            if source is not None:
+                self._walk_expr(source, scope)
+            return None
+        flows = [self._as_flow(self._eval(element.value, scope)) for element in source.elements]
+        if any(isinstance(e, cst.StarredElement) for e in source.elements):
+            for flow in flows:
+                self._consume(flow)
+            return None
+        widths = [flow.width for flow in flows]
+        width = None if None in widths else sum(w for w in widths if w is not None)
+        return Flow(None, width=width, parts=tuple(flows))
 
     def _module_list(self, node: cst.Call, keyed: bool, scope: Scope) -> ListObj:
         """``nn.ModuleList([...])``, ``nn.ModuleList(x for ...)``, ``nn.ModuleDict({...})``."""
@@ -2020,8 +2075,12 @@ class Walker:
             layer.init = torch.recurrent_default_init(node, scope.context)
             layer.inline_act = torch.recurrent_act(recognized.name, node)
             layer.fan_in, layer.fan_out = torch.recurrent_widths(recognized.name, node)
+        elif layer.kind is LayerKind.RECURRENT and recognized.name in ("SimpleRNN", "LSTM", "GRU"):
+            layer.inline_act = keras.recurrent_act(
+                recognized.name, node, scope.imports, self._resolve(scope)
+            )
         elif layer.kind is LayerKind.RECURRENT:
-            layer.inline_act = None  # Keras gates are not read yet: never guess them
+            layer.inline_act = None  # ConvLSTM: gates and convolution, not read
         self.layers.append(layer)
         return layer
 
@@ -2148,10 +2207,11 @@ class Walker:
                 flow = self._apply(item, flow)
             return flow
         if obj.init is not None:
-            if flow.layer is not None:
-                if not flow.activated:
-                    flow.layer.acts.append(LINEAR_ACT)
-                flow.layer.feeds_weight = True
+            for leaf in flow.leaves():
+                if leaf.layer is not None:
+                    if not leaf.activated:
+                        leaf.layer.acts.append(LINEAR_ACT)
+                    leaf.layer.feeds_weight = True
             if obj.kind is LayerKind.DENSE and obj.fan_in is None and flow.width is not None:
                 obj.fan_in = flow.width  # Dense(64) after Dense(128): fan_in 128
             width = obj.units if obj.kind is LayerKind.DENSE else None
@@ -2170,12 +2230,16 @@ class Walker:
         if obj.type == "Input":  # the first item of a Sequential: the input's width
             return Flow(None, width=obj.units)
         if obj.kind is LayerKind.PASSTHROUGH:  # pooling, flatten, reshape: a new width
-            return Flow(flow.layer, flow.activated)
+            return Flow(flow.layer, flow.activated, parts=flow.parts)
         self._consume(flow)
         return _PARAM_FLOW
 
-    @staticmethod
-    def _activate(flow: Flow, act: Act) -> Flow:
+    @classmethod
+    def _activate(cls, flow: Flow, act: Act) -> Flow:
+        if flow.parts:
+            return Flow(
+                None, width=flow.width, parts=tuple(cls._activate(p, act) for p in flow.parts)
+            )
         if flow.layer is None or flow.activated:
             return flow
         flow.layer.acts.append(act)
@@ -2184,16 +2248,19 @@ class Walker:
     @staticmethod
     def _consume(value: Value) -> None:
         """A value used where we cannot follow it: its pairing becomes unknown."""
-        if isinstance(value, Flow) and value.layer is not None and not value.activated:
-            value.layer.acts.append(UNKNOWN_ACT)
+        if isinstance(value, Flow):
+            for leaf in value.leaves():
+                if leaf.layer is not None and not leaf.activated:
+                    leaf.layer.acts.append(UNKNOWN_ACT)
 
     @staticmethod
     def _finish(flow: Flow) -> None:
-        if flow.layer is None:
-            return
-        if not flow.activated:
-            flow.layer.acts.append(LINEAR_ACT)
-        flow.layer.chain_end = True
+        for leaf in flow.leaves():
+            if leaf.layer is None:
+                continue
+            if not leaf.activated:
+                leaf.layer.acts.append(LINEAR_ACT)
+            leaf.layer.chain_end = True
 
 
 # Expressions `_eval` reads itself; any other expression is walked child by child.
@@ -2265,6 +2332,7 @@ _ENUMERATORS = frozenset(
 )
 _UNKNOWN = object()  # a value `_static` cannot decide
 _UNHANDLED = Literal(cst.Name("_"))  # `_module_method` did not recognise the call
+_CONCAT_LAYER = Literal(cst.Name("Concatenate"))  # a `layers.Concatenate()` object
 _PRESENT = object()  # `m.bias` where the module has one: not None, value unknown
 
 

@@ -49,6 +49,12 @@ LAYER_KINDS: dict[str, LayerKind] = {
             "Conv3DTranspose",
             "Convolution2DTranspose",
             "Convolution3DTranspose",
+            "SeparableConv1D",
+            "SeparableConv2D",
+            "SeparableConvolution1D",
+            "SeparableConvolution2D",
+            "DepthwiseConv1D",
+            "DepthwiseConv2D",
         ),
         K.CONV,
     ),
@@ -131,8 +137,30 @@ _INPUT = {"keras.Input", "keras.layers.Input"}
 _MODEL = {"keras.Model", "keras.models.Model"}
 
 
+_MATMULS = frozenset(
+    (
+        "tensorflow.matmul",
+        "tensorflow.linalg.matmul",
+        "keras.ops.matmul",
+        "keras.ops.dot",
+        "keras.backend.dot",
+    )
+)
+_CONCATENATES = frozenset(
+    (
+        "keras.layers.concatenate",
+        "keras.ops.concatenate",
+        "tensorflow.concat",
+    )
+)
+
+
 def recognize(qualified: str) -> Recognized | None:
     """What a canonical ``keras.*``/``tensorflow.*`` name is, if we read it."""
+    if qualified in _MATMULS:
+        return Recognized(What.MATMUL, Framework.KERAS, qualified.rsplit(".", 1)[-1])
+    if qualified in _CONCATENATES or qualified == "keras.layers.Concatenate":
+        return Recognized(What.CONCATENATE, Framework.KERAS, qualified.rsplit(".", 1)[-1])
     if qualified in _SEQUENTIAL:
         return Recognized(What.SEQUENTIAL, Framework.KERAS, "Sequential")
     if qualified in _MODEL:
@@ -253,7 +281,30 @@ def activation_value(value: cst.BaseExpression, imports: Imports) -> Act:
             if recognized is not None and recognized.kind is LayerKind.ACTIVATION:
                 act = layer_act(recognized.name, value, imports)
                 return act if act is not None else UNKNOWN_ACT
+    if isinstance(value, cst.Lambda):
+        return _lambda_act(value, imports)
     return UNKNOWN_ACT
+
+
+def _lambda_act(value: cst.Lambda, imports: Imports) -> Act:
+    """``lambda x: tf.nn.relu(x)`` is relu, ``lambda x: x`` linear; anything else unknown."""
+    params = value.params
+    extra = isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None
+    if len(params.params) != 1 or extra or params.kwonly_params or params.posonly_params:
+        return UNKNOWN_ACT
+    name = params.params[0].name.value
+    body = value.body
+    if isinstance(body, cst.Name) and body.value == name:
+        return LINEAR_ACT
+    if not (isinstance(body, cst.Call) and body.args and body.args[0].keyword is None):
+        return UNKNOWN_ACT
+    first = body.args[0].value
+    qualified = imports.qualify(body.func)
+    if not (isinstance(first, cst.Name) and first.value == name) or qualified is None:
+        return UNKNOWN_ACT
+    if _act_function_name(qualified) is None:
+        return UNKNOWN_ACT
+    return function_act(qualified, body)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,8 +337,11 @@ def kernel_init(
     """The kernel initializer of a Keras layer call, or the default. A variable holding one
     (``init = HeNormal()``) is read, reported where it is used, and never rewritten: its
     definition may serve other layers."""
-    value = argument(call, 3 if type_name == "Dense" else None, "kernel_initializer")
-    if value is None:
+    if type_name == "add_weight":  # `self.add_weight(shape=..., initializer=...)`
+        value = argument(call, None, "initializer")
+    else:
+        value = argument(call, 3 if type_name == "Dense" else None, _kernel_keyword(type_name))
+    if value is None and type_name != "add_weight":
         value = argument(call, None, "init")  # Keras 1 spelling
     if value is None and has_star_args(call):  # `**config` may carry one: never guess
         return _unknown(call, context)
@@ -300,6 +354,50 @@ def kernel_init(
         read = initializer_value(held, imports, context)
         return dataclasses.replace(read, spelling=Spelling.OPAQUE, node=value)
     return initializer_value(value, imports, context)
+
+
+def weight_shape(call: cst.Call) -> list[int | None] | None:
+    """The literal dimensions of ``add_weight(shape=(a, b))`` (None where not literal);
+    Keras 3 also takes the shape first."""
+    shape = argument(call, None, "shape")
+    if shape is None and call.args and call.args[0].keyword is None:
+        shape = call.args[0].value if isinstance(call.args[0].value, cst.Tuple) else None
+    if not isinstance(shape, (cst.Tuple, cst.List)):
+        return None
+    return [literal_int(element.value) for element in shape.elements]
+
+
+def _kernel_keyword(type_name: str) -> str:
+    """Which initializer fills the kernel whose output the activation sees: a separable
+    conv's pointwise kernel (its depthwise kernel feeds the pointwise one linearly), a
+    depthwise conv's depthwise kernel (frameworks.md §1.6)."""
+    if type_name.startswith("Separable"):
+        return "pointwise_initializer"
+    if type_name.startswith("Depthwise"):
+        return "depthwise_initializer"
+    return "kernel_initializer"
+
+
+def recurrent_act(type_name: str, call: cst.Call, imports: Imports, resolve: Resolver) -> Act:
+    """What a Keras recurrent layer's input kernel feeds: SimpleRNN's ``activation`` (tanh by
+    default); for LSTM/GRU the gates (``recurrent_activation``, sigmoid) and the candidate
+    (``activation``, tanh), saturating together, else unknown (frameworks.md §1.6, §6.10)."""
+    given = argument(call, 1, "activation")
+    held = resolve(given) if given is not None else None
+    act = (
+        semantics.make_act("tanh")
+        if given is None
+        else activation_value(held if held is not None else given, imports)
+    )
+    if type_name == "SimpleRNN":
+        return act
+    gate_node = argument(call, 2, "recurrent_activation")
+    gate = (
+        semantics.make_act("sigmoid") if gate_node is None else activation_value(gate_node, imports)
+    )
+    if semantics.is_saturating(act) and semantics.is_saturating(gate):
+        return semantics.make_act("sigmoid", f"{type_name} gates ({gate.name} and {act.name})")
+    return UNKNOWN_ACT
 
 
 def instance_use(
@@ -392,8 +490,12 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
     text = literal_string(value)
     if text is not None:
         return _identifier(text, Spelling.STRING, value, context)
+    if isinstance(value, cst.Dict):
+        return _config(value, context)
     func = value.func if isinstance(value, cst.Call) else value
     qualified = imports.qualify(func)
+    if qualified is not None and qualified in TF_INITIALIZERS:
+        return _tf_initializer(qualified, value, context)
     if qualified is None or not qualified.startswith("keras.initializers."):
         return _unknown(value, context)
     last = qualified.rsplit(".", 1)[-1]
@@ -434,6 +536,192 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
         node=value,
         context=context,
     )
+
+
+def _config(value: cst.Dict, context: object) -> Init:
+    """``{"class_name": "HeNormal", "config": {"seed": 1}}``: what ``initializers.get``
+    deserialises (frameworks.md §1.3). Read, reported where written, not rewritten."""
+    entries = {
+        literal_string(element.key): element.value
+        for element in value.elements
+        if isinstance(element, cst.DictElement)
+    }
+    name = literal_string(entries.get("class_name"))
+    known = semantics.KERAS_INITS.get(name) if name is not None else None
+    if known is None or len(entries) != len(value.elements):
+        return _unknown(value, context)
+    config = entries.get("config")
+    options: dict[str | None, cst.BaseExpression] = {}
+    if isinstance(config, cst.Dict):
+        options = {
+            literal_string(element.key): element.value
+            for element in config.elements
+            if isinstance(element, cst.DictElement)
+        }
+    elif config is not None:
+        return _unknown(value, context)
+    family, constant, variance = known.family, known.value, None
+    if known.pascal == "VarianceScaling":
+        scale = literal_or(options.get("scale"), 1.0)
+        mode = literal_string(options["mode"]) if "mode" in options else "fan_in"
+        dist = (
+            literal_string(options["distribution"])
+            if "distribution" in options
+            else "truncated_normal"
+        )
+        if scale is None or mode is None or dist is None:
+            return _unknown(value, context)
+        known = semantics.keras_variance_scaling(scale, mode, dist)
+        family = known.family
+    elif known.pascal == "Constant":
+        constant = literal_or(options.get("value"), 0.0)
+        family = semantics.constant_family(constant)
+    elif known.family is InitFamily.RANDOM:
+        low, high = options.get("minval"), options.get("maxval")
+        spread = options.get("stddev")
+        if known.pascal == "RandomUniform":
+            lo, hi = literal_or(low, -0.05), literal_or(high, 0.05)
+            variance = None if lo is None or hi is None else (hi - lo) ** 2 / 12.0
+        else:
+            std = literal_or(spread, 0.05)
+            scale_down = _TRUNCATION if known.pascal == "TruncatedNormal" else 1.0
+            variance = None if std is None else std * std * scale_down
+    return Init(
+        name=known.snake,
+        family=family,
+        framework=Framework.KERAS,
+        explicit=True,
+        spelling=Spelling.OPAQUE,
+        distribution=known.distribution,
+        value=constant,
+        variance=variance,
+        display=source_text(value),
+        node=value,
+        context=context,
+    )
+
+
+# TensorFlow's own initializers (frameworks.md §1.5), by canonical name: the Keras
+# initializer each equals, with TF1's defaults where they differ (stddev 1, U[0, 1)).
+_TF1 = "tensorflow.compat.v1"
+TF_INITIALIZERS: dict[str, str] = {
+    **{f"tensorflow.{name}": name for name in ("zeros_initializer", "ones_initializer")},
+    "tensorflow.constant_initializer": "constant_initializer",
+    "tensorflow.random_uniform_initializer": "random_uniform_initializer_v2",
+    "tensorflow.random_normal_initializer": "random_normal_initializer_v2",
+    **{
+        f"{_TF1}.{name}": name
+        for name in (
+            "zeros_initializer",
+            "ones_initializer",
+            "constant_initializer",
+            "random_uniform_initializer",
+            "random_normal_initializer",
+            "truncated_normal_initializer",
+            "variance_scaling_initializer",
+            "orthogonal_initializer",
+            "glorot_uniform_initializer",
+            "glorot_normal_initializer",
+        )
+    },
+    **{
+        f"{_TF1}.initializers.{short}": f"{short}_initializer"
+        for short in (
+            "zeros",
+            "ones",
+            "constant",
+            "random_uniform",
+            "random_normal",
+            "truncated_normal",
+            "variance_scaling",
+            "orthogonal",
+        )
+    },
+    **{
+        f"{_TF1}.initializers.{name}": name
+        for name in (
+            "glorot_uniform",
+            "glorot_normal",
+            "lecun_normal",
+            "lecun_uniform",
+            "he_normal",
+            "he_uniform",
+        )
+    },
+    "tensorflow.contrib.layers.xavier_initializer": "xavier_initializer",
+    "tensorflow.contrib.layers.variance_scaling_initializer": "contrib_variance_scaling",
+}
+
+
+def is_initializer(qualified: str) -> bool:
+    """A Keras or TensorFlow initializer name (a class, an alias or a TF1 function)."""
+    return qualified.startswith("keras.initializers.") or qualified in TF_INITIALIZERS
+
+
+def _tf_initializer(qualified: str, value: cst.BaseExpression, context: object) -> Init:
+    """A TensorFlow core initializer, read with its own defaults; reported, not rewritten."""
+    kind = TF_INITIALIZERS[qualified]
+    call = value if isinstance(value, cst.Call) else None
+
+    def number(position: int, keyword: str, default: float) -> float | None:
+        node = argument(call, position, keyword) if call is not None else None
+        return default if node is None else literal_number(node)
+
+    snake = kind.removesuffix("_initializer").removesuffix("_v2")
+    variance: float | None = None
+    constant: float | None = None
+    if kind == "constant_initializer":
+        constant = number(0, "value", 0.0)
+        family = semantics.constant_family(constant)
+    elif kind in ("zeros_initializer", "ones_initializer"):
+        constant = 0.0 if kind.startswith("zeros") else 1.0
+        family = semantics.constant_family(constant)
+    elif kind.startswith("random_uniform"):
+        default = -0.05 if kind.endswith("_v2") else 0.0
+        low = number(0, "minval", default)
+        high = number(1, "maxval", 0.05 if kind.endswith("_v2") else 1.0)
+        family = InitFamily.RANDOM
+        variance = None if low is None or high is None else (high - low) ** 2 / 12.0
+    elif kind.startswith(("random_normal", "truncated_normal")):
+        std = number(1, "stddev", 0.05 if kind.endswith("_v2") else 1.0)
+        family = InitFamily.RANDOM
+        cut = _TRUNCATION if kind.startswith("truncated") else 1.0
+        variance = None if std is None else std * std * cut
+    elif kind in ("variance_scaling_initializer", "contrib_variance_scaling", "xavier_initializer"):
+        family = _tf_variance_scaling(kind, call)
+    else:
+        known = semantics.KERAS_INITS.get(snake)
+        family = known.family if known is not None else InitFamily.UNKNOWN
+    if call is not None and has_star_args(call):
+        family = InitFamily.UNKNOWN
+    return Init(
+        name=snake,
+        family=family,
+        framework=Framework.KERAS,
+        explicit=True,
+        spelling=Spelling.OPAQUE,
+        value=constant,
+        variance=variance,
+        display=source_text(value),
+        node=value,
+        context=context,
+    )
+
+
+def _tf_variance_scaling(kind: str, call: cst.Call | None) -> InitFamily:
+    """TF1 ``variance_scaling_initializer(scale=1, mode="fan_in")``, contrib's
+    ``variance_scaling_initializer(factor=2.0, mode="FAN_IN")`` (He) and
+    ``xavier_initializer()`` (Glorot), by their arguments."""
+    if kind == "xavier_initializer":
+        return InitFamily.GLOROT
+    contrib = kind == "contrib_variance_scaling"
+    scale_node = argument(call, 0, "factor" if contrib else "scale") if call else None
+    mode_node = argument(call, 1, "mode") if call else None
+    scale = literal_or(scale_node, 2.0 if contrib else 1.0)
+    mode = "fan_in" if mode_node is None else literal_string(mode_node)
+    if scale is None or mode is None:
+        return InitFamily.UNKNOWN
+    return semantics.keras_variance_scaling(scale, mode.lower(), "truncated_normal").family
 
 
 def _identifier(text: str, spelling: Spelling, node: cst.BaseExpression, context: object) -> Init:

@@ -26,6 +26,7 @@ class LayerObj:
     owner: str
     order: int
     label: str = ""
+    path: str = ""  # how code reaches it right after the binding that names it: `self.fc1`
     init: Init | None = None
     inline_act: Act | None = None  # keras activation=..., or what an activation layer applies
     acts: list[Act] = field(default_factory=list)
@@ -51,6 +52,7 @@ class SeqObj:
     node: cst.Call
     items: list[LayerObj | SeqObj]
     label: str = ""
+    path: str = ""
     used: bool = False
     nested: bool = False
     keys: dict[str, LayerObj | SeqObj] = field(default_factory=dict)  # OrderedDict names
@@ -74,6 +76,11 @@ class Flow:
     layer: LayerObj | None
     activated: bool = False
     width: int | None = None  # features per example, while a Dense/Linear output is unchanged
+    parts: tuple[Flow, ...] = ()  # a concatenation: each part's units pass through unchanged
+
+    def leaves(self) -> tuple[Flow, ...]:
+        """The flows this value is made of: itself, or the parts of a concatenation."""
+        return tuple(leaf for part in self.parts for leaf in part.leaves()) or (self,)
 
 
 @dataclass(frozen=True, eq=False)

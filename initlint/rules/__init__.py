@@ -7,6 +7,7 @@ from initlint.rules.constant_kernel import ConstantKernel
 from initlint.rules.deprecated_init_alias import DeprecatedInitAlias
 from initlint.rules.gain_mismatch import GainMismatch
 from initlint.rules.he_with_saturating import HeWithSaturating
+from initlint.rules.implicit_default_mismatch import ImplicitDefaultMismatch
 from initlint.rules.parse_error import ParseError
 from initlint.rules.relu_without_he import ReluWithoutHe
 from initlint.rules.selu_without_lecun import SeluWithoutLecun
@@ -22,6 +23,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     HeWithSaturating,
     SeluWithoutLecun,
     GainMismatch,
+    ImplicitDefaultMismatch,
     DeprecatedInitAlias,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -42,8 +42,8 @@ class ReluWithoutHe(Rule):
     2/(fan_in+fan_out) is already within 1.25x of He's 2/fan_in.
 
     Framework defaults are not this rule's business (Keras' implicit `glorot_uniform` and
-    PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are left to a planned opt-in rule,
-    KIN105), nor are activations without a canonical initializer (GELU, SiLU, ELU).
+    PyTorch's implicit `kaiming_uniform_(a=sqrt(5))` are left to the opt-in rule KIN105),
+    nor are activations without a canonical initializer (GELU, SiLU, ELU).
 
     ## Example
     ```python

@@ -20,8 +20,9 @@ class SharedInitializerInstance(Rule):
     Checks for one Keras initializer instance, unseeded or seeded with an integer, that
     fills the kernels of several layers: an instance built once and held in a variable or
     attribute (`init = initializers.HeNormal()`, `self.init = ...`), then passed as
-    `kernel_initializer=init` to two or more layers, or to a layer built in a loop or a
-    comprehension that does not build the instance anew. Every use after the first is
+    `kernel_initializer=init` (a depthwise conv's `depthwise_initializer`, a separable
+    conv's `pointwise_initializer`) to two or more layers, or to a layer built in a loop or
+    a comprehension that does not build the instance anew. Every use after the first is
     reported, and the message names the first layer that uses the instance.
 
     It stays quiet for a string identifier or a class (`"he_normal"`, `HeNormal`: Keras
