@@ -248,3 +248,28 @@ def test_a_factory_used_with_two_activations_gets_no_fix() -> None:
     findings = check(program)
     assert [(d.code, d.fix) for d in findings] == [("KIN101", None)]
     assert fixed(program) == program
+
+
+def test_functions_read_initializers_and_activations_bound_once_at_module_level() -> None:
+    program = dedent(
+        """\
+        from keras import initializers, layers, models
+
+        INIT = initializers.HeNormal(seed=1)
+        ACT = "tanh"
+        MAYBE = "relu"
+        if MAYBE:
+            MAYBE = "tanh"
+
+
+        def build_model():
+            return models.Sequential([
+                layers.Dense(256, activation=ACT, kernel_initializer=INIT),
+                layers.Dense(256, activation=MAYBE, kernel_initializer="glorot_uniform"),
+                layers.Dense(1),
+            ])
+        """
+    )
+    assert [(d.code, d.start.row) for d in check(program, "KIN101", "KIN102")] == [
+        ("KIN102", 12)
+    ]

@@ -194,6 +194,7 @@ class Walker:
         self._running: list[cst.FunctionDef] = []  # module functions being run for a caller
         self.lists: list[ListObj] = []
         self._module_scope: Scope | None = None
+        self._assigned_once: set[str] = set()
         # Keras initializer instances held in variables, for KIN003: each evaluation of an
         # instance expression -> (its number, the loops it is built in, the names it sees);
         # the loops and if/try/match arms being walked; every layer built with one
@@ -225,6 +226,23 @@ class Walker:
         for statement in module.body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 defined[statement.name.value] = defined.get(statement.name.value, 0) + 1
+        assigned: dict[str, int] = {}
+        for statement in module.body:  # names a function may read from module level
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                targets = small.targets if isinstance(small, cst.Assign) else ()
+                for target in targets:
+                    if isinstance(target.target, cst.Name):
+                        name = target.target.value
+                        assigned[name] = assigned.get(name, 0) + 1
+        elsewhere = [  # statements that bind names some other way: loops, imports, `+=`
+            statement
+            for statement in module.body
+            if not isinstance(statement, cst.SimpleStatementLine)
+            or not all(isinstance(small, cst.Assign) for small in statement.body)
+        ]
+        for name in local_names(elsewhere):
+            assigned[name] = 2
+        self._assigned_once = {name for name, count in assigned.items() if count == 1}
         for statement in module.body:  # functions are called by name from anywhere
             if isinstance(statement, cst.FunctionDef) and defined[statement.name.value] == 1:
                 self._globals[statement.name.value] = FuncRef(statement)
@@ -596,6 +614,15 @@ class Walker:
             return False
         layer.trainable = node.value.value != "False" and layer.trainable
         return True
+
+    def _module_constant(self, name: str, scope: Scope) -> Literal | None:
+        """An initializer or activation a function reads from module level (``INIT =
+        HeNormal()`` above ``def build_model()``): bound once, unconditionally, before."""
+        module = self._module_scope
+        if module is None or scope is module or name not in self._assigned_once:
+            return None
+        value = module.env.get(name)
+        return value if isinstance(value, Literal) else None
 
     def _leave(self, scope: Scope) -> None:
         """A ``return`` or ``raise``: this path's state is one of the function's exits."""
@@ -1384,6 +1411,9 @@ class Walker:
                 return ModuleRef(scope.cls)
             if node.value in scope.imports.aliases:
                 return None
+            constant = self._module_constant(node.value, scope)
+            if constant is not None:
+                return constant
             return self._globals.get(node.value)
         if isinstance(node, cst.Attribute):
             if self._is_self_attr(node, scope):
