@@ -229,7 +229,7 @@ def test_keras_fix_forms(before: str, after: str) -> None:
         from keras import layers
 
         model = keras.Sequential([
-            keras.Input(shape=(256,)),
+            keras.Input(shape=(28, 28, 1)),
             {layer},
             layers.ReLU(),
             layers.Dense(10, activation="softmax"),

@@ -270,6 +270,54 @@ def test_functions_read_initializers_and_activations_bound_once_at_module_level(
             ])
         """
     )
-    assert [(d.code, d.start.row) for d in check(program, "KIN101", "KIN102")] == [
-        ("KIN102", 12)
-    ]
+    assert [(d.code, d.start.row) for d in check(program, "KIN101", "KIN102")] == [("KIN102", 12)]
+
+
+def test_keras_conv_fans_follow_the_channels() -> None:
+    # Keras' fan rule for conv kernels (k, k, in, filters), transposed (k, k, filters, in):
+    # the sigmoid head of this decoder has fan_in 9 and fan_out 288, He is 33x Glorot.
+    program = dedent(
+        """\
+        import keras
+        from keras import layers
+
+        latent = keras.Input(shape=(7, 7, 64))
+        x = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu",
+                                   kernel_initializer="he_normal")(latent)
+        out = layers.Conv2DTranspose(1, 3, padding="same", activation="sigmoid",
+                                     kernel_initializer="he_uniform")(x)
+        decoder = keras.Model(latent, out)
+        """
+    )
+    assert [(d.code, d.start.row) for d in check(program)] == [("KIN102", 8)]
+    assert "33.0x" in check(program)[0].message
+
+
+def test_sequential_add_input_flatten_width_and_unknown_items() -> None:
+    program = dedent(
+        """\
+        import tensorflow as tf
+        from tensorflow.keras.layers import Dense, Flatten
+
+
+        class Block(tf.keras.layers.Layer):
+            pass
+
+
+        a = tf.keras.Sequential()
+        a.add(Flatten(input_shape=(28, 28)))
+        a.add(Dense(128, activation="relu", kernel_initializer="glorot_normal"))  # 784 -> 128
+        a.add(Dense(10))
+
+        b = tf.keras.Sequential()
+        b.add(tf.keras.Input(shape=(784,)))
+        b.add(Dense(128, activation="relu", kernel_initializer="glorot_normal"))  # 784 -> 128
+        b.add(Dense(10))
+
+        c = tf.keras.Sequential()
+        c.add(Dense(256, kernel_initializer="glorot_normal"))
+        c.add(Block())
+        c.add(tf.keras.layers.ReLU())
+        """
+    )
+    assert check(program) == []

@@ -250,6 +250,10 @@ class Walker:
         for seq in self.sequentials:  # Sequentials never applied in a forward: a chain alone
             if not seq.used and not seq.nested:
                 self._finish(self._apply(seq, _PARAM_FLOW))
+            elif not seq.nested:  # applied, its output seen going nowhere we follow
+                last = _last_weight_layer(seq)
+                if last is not None and not last.feeds_weight:
+                    last.chain_end = True  # still the model's output layer
 
     def _body(self, statements: object, scope: Scope) -> None:
         if not isinstance(statements, (list, tuple)):
@@ -684,13 +688,18 @@ class Walker:
         if scope.returns is not None:  # an inlined method hands its value back to the caller
             scope.returns.append(self._eval(value, scope))
             return
-        if isinstance(value, (cst.Tuple, cst.List)):  # `return logits, features`: each is one
+        self._outputs(value, scope)
+
+    def _outputs(self, value: cst.BaseExpression, scope: Scope) -> None:
+        """A model's outputs: each ends its chain (``return logits, features``,
+        ``keras.Model(inputs, {"a": out_a, "b": out_b})``)."""
+        if isinstance(value, (cst.Tuple, cst.List)):
             for element in value.elements:
-                self._return(element.value, scope)
+                self._outputs(element.value, scope)
             return
-        if isinstance(value, cst.Dict):  # keras.Model(inputs, {"a": out_a, "b": out_b})
+        if isinstance(value, cst.Dict):
             for pair in value.elements:
-                self._return(pair.value, scope)
+                self._outputs(pair.value, scope)
             return
         result = self._eval(value, scope)
         if isinstance(result, Flow):
@@ -1366,6 +1375,8 @@ class Walker:
             receiver = self._eval(func.value, scope)
             self._walk_args(node, scope)
             shape = keras.weight_shape(node)
+            if isinstance(receiver, ModuleRef) and shape is not None and len(shape) == 1:
+                return Const(_BIAS)  # added to a product, it keeps the pairing
             if not isinstance(receiver, ModuleRef) or shape is None or len(shape) != 2:
                 return None
             weight = LayerObj("Weight", LayerKind.DENSE, Framework.KERAS, node, scope.name, 0)
@@ -1652,8 +1663,10 @@ class Walker:
                         self._consume(item)
                         receiver.known = False
                     return None
-                if isinstance(receiver, SeqObj) and node.args:
-                    item = self._eval(node.args[0].value, scope)
+                if isinstance(receiver, SeqObj) and node.args and not node.args[0].keyword:
+                    # `model.add(keras.Input(...))` starts the chain; a module we do not
+                    # know breaks it (never pair across it)
+                    item = self._item(node.args[0].value, receiver.framework, scope)
                     if isinstance(item, (LayerObj, SeqObj)):
                         receiver.items.append(item)
                         self._mark_nested(item)
@@ -1769,7 +1782,7 @@ class Walker:
             outputs = argument(node, 1, "outputs")
             for arg in node.args:
                 if arg.value is outputs:
-                    self._return(arg.value, scope)  # the model's outputs end their chains
+                    self._outputs(arg.value, scope)  # the model's outputs end their chains
                 else:
                     self._consume(self._eval(arg.value, scope))
             return None
@@ -2090,8 +2103,13 @@ class Walker:
                 )
                 self._note_instance(layer, held.get(id(layer.init.node)))
             layer.fan_in, layer.fan_out = keras.widths(recognized.name, node)
-            layer.units = keras.units(node)
+            layer.units = keras.units(node, recognized.name)
             layer.trainable = keras.trainable(node)
+            if layer.kind is LayerKind.CONV:
+                channels = keras.input_channels(node)
+                layer.fan_in, layer.fan_out, layer.units = keras.conv_fans(
+                    recognized.name, node, channels
+                )
         else:
             if layer.kind is LayerKind.OTHER:
                 layer.parts = self._torch_parts(recognized.name, node, scope)
@@ -2244,7 +2262,11 @@ class Walker:
                     leaf.layer.feeds_weight = True
             if obj.kind is LayerKind.DENSE and obj.fan_in is None and flow.width is not None:
                 obj.fan_in = flow.width  # Dense(64) after Dense(128): fan_in 128
-            width = obj.units if obj.kind is LayerKind.DENSE else None
+            keras_conv = obj.kind is LayerKind.CONV and obj.framework is Framework.KERAS
+            if keras_conv and flow.width is not None and None in (obj.fan_in, obj.fan_out):
+                # Conv2D(64) after Conv2D(32): 32 input channels
+                obj.fan_in, obj.fan_out, obj.units = keras.conv_fans(obj.type, obj.node, flow.width)
+            width = obj.units if obj.kind is LayerKind.DENSE or keras_conv else None
             if obj.kind is LayerKind.RECURRENT:  # its kernel feeds the gates, not what follows
                 obj.acts.append(obj.inline_act or UNKNOWN_ACT)
                 return Flow(obj, activated=True)
@@ -2260,7 +2282,8 @@ class Walker:
         if obj.type == "Input":  # the first item of a Sequential: the input's width
             return Flow(None, width=obj.units)
         if obj.kind is LayerKind.PASSTHROUGH:  # pooling, flatten, reshape: a new width
-            return Flow(flow.layer, flow.activated, parts=flow.parts)
+            width = obj.units if obj.type == "Flatten" else None  # Flatten(input_shape=...)
+            return Flow(flow.layer, flow.activated, width=width, parts=flow.parts)
         self._consume(flow)
         return _PARAM_FLOW
 
@@ -2471,6 +2494,20 @@ def _subscript_base(node: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(node, cst.Subscript):
         node = node.value
     return node
+
+
+def _last_weight_layer(seq: SeqObj) -> LayerObj | None:
+    """The last layer with a kernel in a Sequential, looking into nested ones."""
+    for item in reversed(seq.items):
+        if isinstance(item, SeqObj):
+            found = _last_weight_layer(item)
+            if found is not None:
+                return found
+        elif item.init is not None:
+            return item
+        elif item.type == "?":
+            return None  # an item we cannot read may hold the last one
+    return None
 
 
 def _is_ordered_dict(node: cst.BaseExpression) -> bool:

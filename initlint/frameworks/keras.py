@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 
 import libcst as cst
@@ -786,8 +787,15 @@ def input_width(call: cst.Call) -> int | None:
     return None
 
 
-def units(call: cst.Call) -> int | None:
-    """``Dense(units)``, ``Conv2D(filters, ...)``: how many output units, when literal."""
+def units(call: cst.Call, type_name: str = "") -> int | None:
+    """``Dense(units)``, ``Conv2D(filters, ...)``: how many output units, when literal;
+    ``Flatten(input_shape=(28, 28))``: the features it makes (784)."""
+    if type_name == "Flatten":
+        shape = argument(call, None, "input_shape")
+        if not isinstance(shape, (cst.Tuple, cst.List)) or not shape.elements:
+            return None
+        sizes = [literal_int(element.value) for element in shape.elements]
+        return None if None in sizes else math.prod(s for s in sizes if s is not None)
     return literal_int(argument(call, 0, "units")) or literal_int(argument(call, 0, "filters"))
 
 
@@ -795,6 +803,55 @@ def trainable(call: cst.Call) -> bool:
     """``trainable=False`` freezes a layer: its kernel never changes (a fixed filter)."""
     value = argument(call, None, "trainable")
     return not (isinstance(value, cst.Name) and value.value == "False")
+
+
+def conv_fans(
+    type_name: str, call: cst.Call, channels: int | None
+) -> tuple[int | None, int | None, int | None]:
+    """(fan_in, fan_out, output channels) of a Keras conv kernel by Keras' fan rule
+    (frameworks.md §1.4, §5.3): the receptive field times the kernel's last two axes,
+    ``(k, k, in, filters)``, ``(k, k, filters, in)`` for transposed convs, ``(k, k, in,
+    multiplier)`` for depthwise, ``(1, 1, in·multiplier, filters)`` for a separable conv's
+    pointwise kernel. ``channels`` is what the input carries (the previous layer's filters)."""
+    dims = int(type_name[-2]) if type_name[-2].isdigit() else 2
+    kernel = argument(call, 1, "kernel_size")
+    if isinstance(kernel, (cst.Tuple, cst.List)):
+        sizes = [literal_int(element.value) for element in kernel.elements]
+        receptive = None if None in sizes else math.prod(s for s in sizes if s is not None)
+    else:
+        single = literal_int(kernel)
+        receptive = None if single is None else single**dims
+    multiplier = literal_or(argument(call, None, "depth_multiplier"), 1.0)
+    depth = None if multiplier is None else int(multiplier)
+    if type_name.startswith("Depthwise"):
+        kernel = argument(call, 0, "kernel_size")
+        if isinstance(kernel, (cst.Tuple, cst.List)):
+            sizes = [literal_int(element.value) for element in kernel.elements]
+            receptive = None if None in sizes else math.prod(s for s in sizes if s is not None)
+        else:
+            single = literal_int(kernel)
+            receptive = None if single is None else single**dims
+        if receptive is None or channels is None or depth is None:
+            return None, None, None
+        return receptive * channels, receptive * depth, channels * depth
+    filters = literal_int(argument(call, 0, "filters"))
+    if type_name.startswith("Separable"):
+        if channels is None or depth is None or filters is None:
+            return None, None, filters
+        return channels * depth, filters, filters
+    if receptive is None or filters is None:
+        return None, None, filters
+    if "Transpose" in type_name:
+        return receptive * filters, None if channels is None else receptive * channels, filters
+    return None if channels is None else receptive * channels, receptive * filters, filters
+
+
+def input_channels(call: cst.Call) -> int | None:
+    """The last axis of ``input_shape=(28, 28, 1)`` given to a first layer."""
+    shape = argument(call, None, "input_shape")
+    if isinstance(shape, (cst.Tuple, cst.List)) and shape.elements:
+        return literal_int(shape.elements[-1].value)
+    return None
 
 
 def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
