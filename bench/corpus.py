@@ -200,15 +200,15 @@ def rule_codes() -> list[str]:
     return [line.split()[0] for line in completed.stdout.splitlines() if line.strip()]
 
 
-def lint(result: PackageResult) -> None:
-    """Run initlint (every rule, JSON output) over one package's extracted sources."""
+def lint(result: PackageResult, select: list[str]) -> None:
+    """Run initlint (JSON output) over one package's extracted sources: the default rules,
+    or ``select`` (``--select ALL`` adds the opt-in ones)."""
     command = [
         sys.executable,
         "-m",
         "initlint",
         str(result.root),
-        "--select",
-        "ALL",
+        *(["--select", ",".join(select)] if select else []),
         "--output-format",
         "json",
         "--exit-zero",
@@ -347,6 +347,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="NAME",
         help=f"lint only these (space or comma separated; known: {', '.join(known)})",
     )
+    parser.add_argument(
+        "--select",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help="rules to run, as initlint's --select (default: its default rules; ALL adds opt-in)",
+    )
     parser.add_argument("--list", action="store_true", help="print every finding, by rule")
     parser.add_argument("--json", type=Path, metavar="OUT", help="save the raw findings to OUT")
     args = parser.parse_args(argv)
@@ -381,7 +388,7 @@ def main(argv: list[str]) -> int:
         print(f"bench: error: {error}", file=sys.stderr)
         return 2
     for result in results:
-        lint(result)
+        lint(result, args.select)
     print_table(results, codes)
     if args.list:
         print_findings(results, src)
