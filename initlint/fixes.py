@@ -42,7 +42,7 @@ def replace_init(init: Init, target: KerasInit | TorchCall | None) -> FixPlan | 
     if not edits or not all(_keeps_comments(edit) for edit in edits):
         return None
     if init.spelling is Spelling.DEFAULT:
-        title = f'Add `kernel_initializer="{semantics.display(target)}"`'
+        title = f'Add `{init.keyword}="{semantics.display(target)}"`'
     else:
         title = f"Use `{' '.join(edits[0].content.split())}`"
     return FixPlan(title, tuple(edits))
@@ -62,7 +62,7 @@ def _keras(init: Init, target: KerasInit, context: FileContext) -> list[NodeEdit
     if init.spelling is Spelling.DEFAULT and isinstance(node, cst.Call):
         quote = _quote_in(node)
         value = cst.SimpleString(f"{quote}{target.snake}{quote}")
-        return [NodeEdit(node, _code(context, _add_keyword(node, "kernel_initializer", value)))]
+        return [NodeEdit(node, _code(context, _add_keyword(node, init.keyword, value)))]
     if init.spelling is Spelling.CLASS and isinstance(node, (cst.Name, cst.Attribute)):
         return _rename(node, _same_case(node, target), context)
     if init.spelling is Spelling.INSTANCE and isinstance(node, cst.Call):

@@ -93,6 +93,7 @@ class Init:
     gain2: float | None = None  # Var(w)*fan for fan-scaled inits, when literal
     variance: float | None = None  # Var(w) of a fixed-scale random init, when literal
     params: tuple[tuple[str, str], ...] = ()  # literal keyword arguments as source text
+    keyword: str = "kernel_initializer"  # the Keras argument that takes it, for a fix to add
     # What a torch gain argument says (kaiming_'s `nonlinearity`/`a`, xavier_/orthogonal_'s
     # `gain`): calculate_gain's name for the activation it is computed for (None for a
     # bare number), leaky_relu's slope in it, and whether an argument moves it off the

@@ -1147,8 +1147,8 @@ class Walker:
         finally:
             self._running.pop()
         result = self._returned(callee.returns)
-        if len(self.layers) + len(self.sequentials) == made:
-            self._inlined[key] = result
+        if len(self.layers) + len(self.sequentials) == made and not isinstance(result, Literal):
+            self._inlined[key] = result  # a Literal is an object each call builds anew
         return result
 
     def _returned(self, returns: list[Value]) -> Value:
@@ -1908,7 +1908,7 @@ class Walker:
             return None
         widths = [flow.width for flow in flows]
         width = None if None in widths else sum(w for w in widths if w is not None)
-        return Flow(None, width=width, parts=tuple(flows))
+        return Flow(None, width=width, parts=_flat_parts(flows))
 
     def _module_list(self, node: cst.Call, keyed: bool, scope: Scope) -> ListObj:
         """``nn.ModuleList([...])``, ``nn.ModuleList(x for ...)``, ``nn.ModuleDict({...})``."""
@@ -2263,8 +2263,12 @@ class Walker:
             if obj.kind is LayerKind.DENSE and obj.fan_in is None and flow.width is not None:
                 obj.fan_in = flow.width  # Dense(64) after Dense(128): fan_in 128
             keras_conv = obj.kind is LayerKind.CONV and obj.framework is Framework.KERAS
-            if keras_conv and flow.width is not None and None in (obj.fan_in, obj.fan_out):
-                # Conv2D(64) after Conv2D(32): 32 input channels
+            first = keras.channels_first(obj.node) if keras_conv else False
+            # Conv2D(64) after Conv2D(32) has 32 input channels; an Input's last axis is its
+            # channels only under channels_last
+            readable = first is not None and (flow.layer is not None or not first)
+            unknown = None in (obj.fan_in, obj.fan_out)
+            if keras_conv and readable and unknown and flow.width is not None:
                 obj.fan_in, obj.fan_out, obj.units = keras.conv_fans(obj.type, obj.node, flow.width)
             width = obj.units if obj.kind is LayerKind.DENSE or keras_conv else None
             if obj.kind is LayerKind.RECURRENT:  # its kernel feeds the gates, not what follows
@@ -2289,10 +2293,9 @@ class Walker:
 
     @classmethod
     def _activate(cls, flow: Flow, act: Act) -> Flow:
-        if flow.parts:
-            return Flow(
-                None, width=flow.width, parts=tuple(cls._activate(p, act) for p in flow.parts)
-            )
+        if flow.parts:  # flat (see `_flat_parts`): each part is one layer's output
+            parts = [cls._activate(part, act) for part in flow.parts]
+            return Flow(None, width=flow.width, parts=_flat_parts(parts))
         if flow.layer is None or flow.activated:
             return flow
         flow.layer.acts.append(act)
@@ -2494,6 +2497,16 @@ def _subscript_base(node: cst.BaseExpression) -> cst.BaseExpression:
     while isinstance(node, cst.Subscript):
         node = node.value
     return node
+
+
+def _flat_parts(flows: list[Flow]) -> tuple[Flow, ...]:
+    """The flows a concatenation joins, one level deep and each once: a chain of
+    ``x = concatenate([x, f(x)])`` stays as long as the layers it holds."""
+    found: dict[tuple[int, bool], Flow] = {}
+    for flow in flows:
+        for leaf in flow.leaves():
+            found.setdefault((id(leaf.layer), leaf.activated), leaf)
+    return tuple(found.values())
 
 
 def _last_weight_layer(seq: SeqObj) -> LayerObj | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable
 
 import libcst as cst
@@ -338,18 +339,18 @@ def kernel_init(
     """The kernel initializer of a Keras layer call, or the default. A variable holding one
     (``init = HeNormal()``) is read, reported where it is used, and never rewritten: its
     definition may serve other layers."""
-    if type_name == "add_weight":  # `self.add_weight(shape=..., initializer=...)`
-        value = argument(call, None, "initializer")
-    else:
-        value = argument(call, 3 if type_name == "Dense" else None, _kernel_keyword(type_name))
+    keyword = "initializer" if type_name == "add_weight" else _kernel_keyword(type_name)
+    value = argument(call, 3 if type_name == "Dense" else None, keyword)
     if value is None and type_name != "add_weight":
         value = argument(call, None, "init")  # Keras 1 spelling
     if value is None and has_star_args(call):  # `**config` may carry one: never guess
         return _unknown(call, context)
     if value is None:
-        return default_init(call, context)
+        return dataclasses.replace(default_init(call, context), keyword=keyword)
     if isinstance(value, cst.Name) and value.value == "None":  # falls back to glorot (§6.13)
-        return dataclasses.replace(default_init(value, context), spelling=Spelling.NONE)
+        return dataclasses.replace(
+            default_init(value, context), spelling=Spelling.NONE, keyword=keyword
+        )
     held = resolve(value)
     if held is not None:
         read = initializer_value(held, imports, context)
@@ -813,7 +814,7 @@ def conv_fans(
     ``(k, k, in, filters)``, ``(k, k, filters, in)`` for transposed convs, ``(k, k, in,
     multiplier)`` for depthwise, ``(1, 1, in·multiplier, filters)`` for a separable conv's
     pointwise kernel. ``channels`` is what the input carries (the previous layer's filters)."""
-    dims = int(type_name[-2]) if type_name[-2].isdigit() else 2
+    dims = int(found.group(1)) if (found := re.search(r"(\d)D", type_name)) else 2
     kernel = argument(call, 1, "kernel_size")
     if isinstance(kernel, (cst.Tuple, cst.List)):
         sizes = [literal_int(element.value) for element in kernel.elements]
@@ -841,17 +842,31 @@ def conv_fans(
         return channels * depth, filters, filters
     if receptive is None or filters is None:
         return None, None, filters
+    groups = literal_int(argument(call, None, "groups")) or 1
+    if channels is not None and groups > 1:
+        channels = channels // groups if channels % groups == 0 else None  # (k, k, in/g, f)
     if "Transpose" in type_name:
         return receptive * filters, None if channels is None else receptive * channels, filters
     return None if channels is None else receptive * channels, receptive * filters, filters
 
 
 def input_channels(call: cst.Call) -> int | None:
-    """The last axis of ``input_shape=(28, 28, 1)`` given to a first layer."""
+    """The channel axis of ``input_shape=(28, 28, 1)`` given to a first layer: the last, or
+    the first under ``data_format="channels_first"``."""
     shape = argument(call, None, "input_shape")
     if isinstance(shape, (cst.Tuple, cst.List)) and shape.elements:
-        return literal_int(shape.elements[-1].value)
+        axis = 0 if channels_first(call) else -1
+        return literal_int(shape.elements[axis].value)
     return None
+
+
+def channels_first(call: cst.Call) -> bool | None:
+    """``data_format="channels_first"`` (None: a value we cannot read)."""
+    given = argument(call, None, "data_format")
+    if given is None:
+        return False
+    text = literal_string(given)
+    return None if text is None else text == "channels_first"
 
 
 def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:

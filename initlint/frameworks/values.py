@@ -79,8 +79,9 @@ class Flow:
     parts: tuple[Flow, ...] = ()  # a concatenation: each part's units pass through unchanged
 
     def leaves(self) -> tuple[Flow, ...]:
-        """The flows this value is made of: itself, or the parts of a concatenation."""
-        return tuple(leaf for part in self.parts for leaf in part.leaves()) or (self,)
+        """The flows this value is made of: itself, or the parts of a concatenation (kept
+        flat, so one level)."""
+        return self.parts or (self,)
 
 
 @dataclass(frozen=True, eq=False)

@@ -286,7 +286,7 @@ class ImplicitDefaultMismatch(Rule):
         if init.framework is Framework.KERAS:
             target = semantics.replacement(Framework.KERAS, InitFamily.HE, act, init.distribution)
             none = init.spelling is Spelling.NONE  # `kernel_initializer=None`: reported there
-            written = " (`kernel_initializer=None`)" if none else ""
+            written = f" (`{init.keyword}=None`)" if none else ""
             yield self.report(
                 init.node if none else layer.node,
                 f"`{layer.display}` feeds {semantics.describe_act(act)} but its kernel is left "
