@@ -226,6 +226,9 @@ class InstanceUse:
     seed_node: Any = field(default=None, compare=False, repr=False)  # the seed argument's value
     # the names visible where the instance is built, for a fix there
     definition_context: Any = field(default=None, compare=False, repr=False)
+    # which walk built it: 0 for code that runs from module level (calls included), else
+    # the walk of one function or class definition (code reached only from there)
+    root: int = 0
 
     def argument_is(self, other: InstanceUse) -> bool:
         """The same argument in the source: code that runs more than once (a helper called

@@ -21,6 +21,7 @@ pairing "unknown": never a guess.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -71,6 +72,7 @@ class FuncRef:
     ``conv3x3(64, 64)``) can run its body with the caller's values."""
 
     node: cst.FunctionDef
+    nested: bool = False  # defined inside another function: its free names are closures
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,10 +130,12 @@ class Scope:
     # what defs and classes written in this scope see when they run (module: every import)
     inner: tuple[Imports, object] | None = None
     labels: bool = True  # name layers after the variables they are bound to
+    nested: bool = False  # inside a function defined in another function: closures apply
 
     def child(self, name: str, attrs: dict[str, Value] | None = None) -> Scope:
         imports, context = self.inner or (self.imports, self.context)
-        return Scope(name, imports, context, attrs=attrs)
+        nested = self.nested or self.inner is None  # defined inside a function or class body
+        return Scope(name, imports, context, attrs=attrs, nested=nested)
 
 
 @dataclass(eq=False)
@@ -201,6 +205,8 @@ class Walker:
         self.instance_uses: list[InstanceUse] = []
         self._instances: dict[Literal, tuple[int, tuple[int, ...], Imports, object]] = {}
         self._loops: list[int] = []
+        self._root = 0  # 0: code run from module level
+        self._roots = itertools.count(1)
         self._arms: list[tuple[int, int]] = []
         self._counter = itertools.count()
 
@@ -234,13 +240,17 @@ class Walker:
                     if isinstance(target.target, cst.Name):
                         name = target.target.value
                         assigned[name] = assigned.get(name, 0) + 1
-        elsewhere = [  # statements that bind names some other way: loops, imports, `+=`
-            statement
+        elsewhere = [  # statements that bind names some other way: loops, imports, `+=`,
+            statement  # `a, b = ...`
             for statement in module.body
             if not isinstance(statement, cst.SimpleStatementLine)
-            or not all(isinstance(small, cst.Assign) for small in statement.body)
+            or not all(
+                isinstance(small, cst.Assign)
+                and all(isinstance(target.target, cst.Name) for target in small.targets)
+                for small in statement.body
+            )
         ]
-        for name in local_names(elsewhere):
+        for name in local_names(elsewhere) | _declared_global(module):
             assigned[name] = 2
         self._assigned_once = {name for name, count in assigned.items() if count == 1}
         for statement in module.body:  # functions are called by name from anywhere
@@ -250,10 +260,6 @@ class Walker:
         for seq in self.sequentials:  # Sequentials never applied in a forward: a chain alone
             if not seq.used and not seq.nested:
                 self._finish(self._apply(seq, _PARAM_FLOW))
-            elif not seq.nested:  # applied, its output seen going nowhere we follow
-                last = _last_weight_layer(seq)
-                if last is not None and not last.feeds_weight:
-                    last.chain_end = True  # still the model's output layer
 
     def _body(self, statements: object, scope: Scope) -> None:
         if not isinstance(statements, (list, tuple)):
@@ -269,10 +275,11 @@ class Walker:
                 self._small(small, scope)
         elif isinstance(statement, cst.FunctionDef):
             owner = self._unique(statement.name.value)
-            self._function(statement, scope.child(owner), method=False)
+            with self._walk_root():
+                self._function(statement, scope.child(owner), method=False)
             if scope is not self._module_scope:  # a local helper: `self.apply(_basic_init)`
                 self._shadow(statement.name.value, scope)
-                scope.env[statement.name.value] = FuncRef(statement)
+                scope.env[statement.name.value] = FuncRef(statement, nested=True)
         elif isinstance(statement, cst.ClassDef):
             self._class(statement, scope)
         elif isinstance(statement, cst.If) and is_type_checking(statement.test):
@@ -422,20 +429,28 @@ class Walker:
         live: list[State] = []
         skipped = False
         point = next(self._counter)
+        live_arms: list[int] = []
+        returned = False
         for arm, branch in enumerate(branches):
             self._apply_state(scope, base)
             scope.terminated = scope.skipped = False
             if branch is not None:
+                depth = len(self._arms)
                 self._arms.append((point, arm))
                 try:
                     branch()
                 finally:
-                    self._arms.pop()
+                    del self._arms[depth:]
             if scope.skipped:  # its state is already among the loop's `continue` states
                 skipped = True
             elif not scope.terminated:  # a path that returned is already among the exits
                 live.append(self._capture(scope))
+                live_arms.append(arm)
+            else:
+                returned = True
         scope.terminated = scope.skipped = False
+        if returned and len(live_arms) == 1:  # what follows runs only on the arm that went on
+            self._arms.append((point, live_arms[0]))  # until the function ends
         if live:
             self._apply_state(scope, self._merge_states(live))
         else:
@@ -456,6 +471,16 @@ class Walker:
         scope.terminated = scope.skipped = False
         if ends:
             self._apply_state(scope, ends[0] if len(ends) == 1 else self._merge_states(ends))
+
+    @contextmanager
+    def _walk_root(self) -> Iterator[None]:
+        """A definition walked where it is written, not run by a caller: what it builds is
+        told apart from what running it builds (see ``InstanceUse.root``)."""
+        outer, self._root = self._root, next(self._roots)
+        try:
+            yield
+        finally:
+            self._root = outer
 
     @contextmanager
     def _repeating(self) -> Iterator[None]:
@@ -623,8 +648,8 @@ class Walker:
         """An initializer or activation a function reads from module level (``INIT =
         HeNormal()`` above ``def build_model()``): bound once, unconditionally, before."""
         module = self._module_scope
-        if module is None or scope is module or name not in self._assigned_once:
-            return None
+        if module is None or scope is module or scope.nested or name not in self._assigned_once:
+            return None  # a nested function may read an enclosing function's local instead
         value = module.env.get(name)
         return value if isinstance(value, Literal) else None
 
@@ -804,6 +829,7 @@ class Walker:
             for name in local_names(node.body.body):  # local from the first line on
                 self._shadow(name, scope)
         self._bind_params(node, scope, method, args, keywords)
+        depth = len(self._arms)  # arms an early return leaves in force end with the function
         if args is None:
             for decorator in node.decorators:
                 self._walk_expr(decorator.decorator, scope)
@@ -815,6 +841,7 @@ class Walker:
         elif ends:
             self._apply_state(scope, ends[0])
         scope.exits, scope.terminated = [], False
+        del self._arms[depth:]
 
     def _bind_params(
         self,
@@ -874,6 +901,10 @@ class Walker:
         # As at runtime: `__init__` first, Keras' `build` next, then `forward`/`call`; a helper
         # runs where it is called from. Helpers nobody here calls run last, on their own:
         # their returns are not the model's output.
+        with self._walk_root():
+            self._class_methods(state, methods)
+
+    def _class_methods(self, state: ClassState, methods: dict[str, cst.FunctionDef]) -> None:
         for entry in ("__init__", "build", *_ENTRY_POINTS):
             if entry in methods and entry not in state.walked:
                 self._method(methods[entry], state, entry=True)
@@ -1139,6 +1170,7 @@ class Walker:
         made = len(self.layers) + len(self.sequentials)
         assert self._module_scope is not None
         callee = self._module_scope.child(scope.name)  # layers made here belong to the caller
+        callee.nested = func.nested
         callee.returns = []
         callee.labels = False
         self._running.append(func.node)
@@ -1470,11 +1502,28 @@ class Walker:
                 if node.attr.value in torch.PASSTHROUGH_ATTRIBUTES:  # `x.T`, `x.data`
                     return base
                 if node.attr.value in torch.INSPECTION_ATTRIBUTES:  # `x.shape`: no values used
+                    if all(leaf.activated for leaf in base.leaves()):
+                        self._finish(base)  # `print(model(x).shape)`: a model's output
                     return None
             self._consume(base)
             return None
         if isinstance(node, cst.Call):
             return self._call(node, scope)
+        if isinstance(node, cst.IfExp):  # `A(...) if c else B(...)`: two arms, one runs
+            self._walk_expr(node.test, scope)
+            point = next(self._counter)
+            values = []
+            for arm, branch in enumerate((node.body, node.orelse)):
+                self._arms.append((point, arm))
+                try:
+                    values.append(self._eval(branch, scope))
+                finally:
+                    self._arms.pop()
+            if values[0] is values[1]:
+                return values[0]
+            for value in values:
+                self._consume(value)
+            return None
         if isinstance(node, cst.NamedExpr):  # `(h := self.fc(x))`
             value = self._eval(node.value, scope)
             self._bind(node.target, value, scope)
@@ -1777,7 +1826,7 @@ class Walker:
             return seq
         if what is What.INPUT:
             self._walk_args(node, scope)
-            return Flow(None, width=keras.input_width(node))
+            return Flow(None, width=keras.input_width(node), leading=keras.input_width(node, 0))
         if what is What.FUNCTIONAL_MODEL:
             outputs = argument(node, 1, "outputs")
             for arg in node.args:
@@ -2149,7 +2198,7 @@ class Walker:
             context=context,
         )
         if use is not None:
-            self.instance_uses.append(use)
+            self.instance_uses.append(dataclasses.replace(use, root=self._root))
 
     def _torch_parts(self, type_name: str, node: cst.Call, scope: Scope) -> dict[str, Any]:
         """The submodules a built-in composite builds: ``linear1`` feeds the activation and
@@ -2266,10 +2315,10 @@ class Walker:
             first = keras.channels_first(obj.node) if keras_conv else False
             # Conv2D(64) after Conv2D(32) has 32 input channels; an Input's last axis is its
             # channels only under channels_last
-            readable = first is not None and (flow.layer is not None or not first)
+            channels = flow.leading if first and flow.layer is None else flow.width
             unknown = None in (obj.fan_in, obj.fan_out)
-            if keras_conv and readable and unknown and flow.width is not None:
-                obj.fan_in, obj.fan_out, obj.units = keras.conv_fans(obj.type, obj.node, flow.width)
+            if keras_conv and first is not None and unknown and channels is not None:
+                obj.fan_in, obj.fan_out, obj.units = keras.conv_fans(obj.type, obj.node, channels)
             width = obj.units if obj.kind is LayerKind.DENSE or keras_conv else None
             if obj.kind is LayerKind.RECURRENT:  # its kernel feeds the gates, not what follows
                 obj.acts.append(obj.inline_act or UNKNOWN_ACT)
@@ -2322,6 +2371,7 @@ class Walker:
 # Expressions `_eval` reads itself; any other expression is walked child by child.
 _EVALUATED = (
     cst.Name,
+    cst.IfExp,
     cst.BinaryOperation,
     cst.List,
     cst.Attribute,
@@ -2499,6 +2549,34 @@ def _subscript_base(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
+def _declared_global(module: cst.Module) -> set[str]:
+    """Names some function rebinds with ``global``: never constants. Statements only (a
+    ``global`` statement cannot hide inside an expression): no walk of every node."""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Global):
+                    found.update(item.name.value for item in small.names)
+            continue
+        for child in statement.children:
+            if isinstance(child, cst.IndentedBlock):
+                pending.extend(child.body)
+            elif isinstance(
+                child,
+                (
+                    cst.BaseCompoundStatement,
+                    cst.Else,
+                    cst.ExceptHandler,
+                    cst.MatchCase | cst.Finally | cst.ExceptStarHandler,
+                ),
+            ):
+                pending.append(child)
+    return found
+
+
 def _flat_parts(flows: list[Flow]) -> tuple[Flow, ...]:
     """The flows a concatenation joins, one level deep and each once: a chain of
     ``x = concatenate([x, f(x)])`` stays as long as the layers it holds."""
@@ -2507,20 +2585,6 @@ def _flat_parts(flows: list[Flow]) -> tuple[Flow, ...]:
         for leaf in flow.leaves():
             found.setdefault((id(leaf.layer), leaf.activated), leaf)
     return tuple(found.values())
-
-
-def _last_weight_layer(seq: SeqObj) -> LayerObj | None:
-    """The last layer with a kernel in a Sequential, looking into nested ones."""
-    for item in reversed(seq.items):
-        if isinstance(item, SeqObj):
-            found = _last_weight_layer(item)
-            if found is not None:
-                return found
-        elif item.init is not None:
-            return item
-        elif item.type == "?":
-            return None  # an item we cannot read may hold the last one
-    return None
 
 
 def _is_ordered_dict(node: cst.BaseExpression) -> bool:

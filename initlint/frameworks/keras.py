@@ -780,11 +780,12 @@ def _random_variance(pascal: str, call: cst.Call | None) -> float | None:
     return stddev * stddev * (_TRUNCATION if pascal == "TruncatedNormal" else 1.0)
 
 
-def input_width(call: cst.Call) -> int | None:
-    """The last axis of ``keras.Input(shape=(10, 64))``: what a Dense applied to it sees."""
+def input_width(call: cst.Call, axis: int = -1) -> int | None:
+    """The last axis of ``keras.Input(shape=(10, 64))``: what a Dense applied to it sees (the
+    first, ``axis=0``, is the channels of a channels_first image)."""
     shape = argument(call, 0, "shape")
-    if isinstance(shape, (cst.Tuple, cst.List)) and shape.elements:
-        return literal_int(shape.elements[-1].value)
+    if isinstance(shape, (cst.Tuple, cst.List)) and len(shape.elements) > max(axis, 0):
+        return literal_int(shape.elements[axis].value)
     return None
 
 

@@ -77,6 +77,7 @@ class Flow:
     activated: bool = False
     width: int | None = None  # features per example, while a Dense/Linear output is unchanged
     parts: tuple[Flow, ...] = ()  # a concatenation: each part's units pass through unchanged
+    leading: int | None = None  # an input's first axis: channels, under channels_first
 
     def leaves(self) -> tuple[Flow, ...]:
         """The flows this value is made of: itself, or the parts of a concatenation (kept

@@ -242,9 +242,22 @@ class SharedInitializerInstance(Rule):
     )
 
     def check_file(self, file: FileModels) -> Iterator[Violation]:
+        # A function is walked where it is defined, and again wherever it is called: the
+        # same layer reached by several walks. One walk per argument speaks for it: code
+        # run from module level if any, else the walk that builds it most often.
+        counts: dict[tuple[int, int], int] = {}
+        for use in file.instance_uses:
+            key = (id(use.init.node), use.root)
+            counts[key] = counts.get(key, 0) + 1
+        chosen: dict[int, int] = {}
+        for (node, root), count in counts.items():
+            best = chosen.get(node)
+            if best is None or root == 0 or (best != 0 and count > counts[(node, best)]):
+                chosen[node] = root
         by_instance: dict[int, list[InstanceUse]] = {}
         for use in file.instance_uses:
-            by_instance.setdefault(use.instance, []).append(use)
+            if chosen[id(use.init.node)] == use.root:
+                by_instance.setdefault(use.instance, []).append(use)
         # the seeds Keras 2 fixes may not hand out: every instance's own, and those handed out
         taken = {use.seed_value for use in file.instance_uses if use.seed_value is not None}
         for uses in by_instance.values():
