@@ -151,6 +151,16 @@ def argument(
     return None
 
 
+def receptive_field(kernel: cst.BaseExpression | None, dims: int) -> int | None:
+    """The number of positions a conv kernel covers: ``kernel_size=3`` in 2-D is 9,
+    ``(3, 5)`` is 15; None when not literal."""
+    if isinstance(kernel, (cst.Tuple, cst.List)):
+        sizes = [literal_int(element.value) for element in kernel.elements]
+        return None if None in sizes else math.prod(s for s in sizes if s is not None)
+    single = literal_int(kernel)
+    return None if single is None else single**dims
+
+
 def has_star_args(call: cst.Call) -> bool:
     """``f(*args)`` or ``f(**kwargs)``: any parameter may be passed that way."""
     return any(arg.star for arg in call.args)

@@ -19,6 +19,7 @@ from initlint.frameworks.common import (
     literal_number,
     literal_or,
     literal_string,
+    receptive_field,
     source_text,
 )
 from initlint.frameworks.names import Imports
@@ -816,23 +817,11 @@ def conv_fans(
     multiplier)`` for depthwise, ``(1, 1, in·multiplier, filters)`` for a separable conv's
     pointwise kernel. ``channels`` is what the input carries (the previous layer's filters)."""
     dims = int(found.group(1)) if (found := re.search(r"(\d)D", type_name)) else 2
-    kernel = argument(call, 1, "kernel_size")
-    if isinstance(kernel, (cst.Tuple, cst.List)):
-        sizes = [literal_int(element.value) for element in kernel.elements]
-        receptive = None if None in sizes else math.prod(s for s in sizes if s is not None)
-    else:
-        single = literal_int(kernel)
-        receptive = None if single is None else single**dims
+    depthwise = type_name.startswith("Depthwise")  # (kernel_size, ...): no filters
+    receptive = receptive_field(argument(call, 0 if depthwise else 1, "kernel_size"), dims)
     multiplier = literal_or(argument(call, None, "depth_multiplier"), 1.0)
     depth = None if multiplier is None else int(multiplier)
-    if type_name.startswith("Depthwise"):
-        kernel = argument(call, 0, "kernel_size")
-        if isinstance(kernel, (cst.Tuple, cst.List)):
-            sizes = [literal_int(element.value) for element in kernel.elements]
-            receptive = None if None in sizes else math.prod(s for s in sizes if s is not None)
-        else:
-            single = literal_int(kernel)
-            receptive = None if single is None else single**dims
+    if depthwise:
         if receptive is None or channels is None or depth is None:
             return None, None, None
         return receptive * channels, receptive * depth, channels * depth

@@ -20,6 +20,7 @@ from initlint.frameworks.common import (
     literal_number,
     literal_or,
     literal_string,
+    receptive_field,
     source_text,
 )
 from initlint.model import Act, Distribution, Framework, Init, InitFamily, LayerKind, Spelling
@@ -267,15 +268,8 @@ def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
     if type_name.startswith("Conv"):
         c_in = literal_int(argument(call, 0, "in_channels"))
         c_out = literal_int(argument(call, 1, "out_channels"))
-        kernel = argument(call, 2, "kernel_size")
         dims = int(type_name[-2]) if type_name[-2].isdigit() else 2
-        size: int | None
-        if isinstance(kernel, cst.Tuple):
-            sizes = [literal_int(element.value) for element in kernel.elements]
-            size = math.prod(s for s in sizes if s is not None) if None not in sizes else None
-        else:
-            single = literal_int(kernel)
-            size = None if single is None else single**dims
+        size = receptive_field(argument(call, 2, "kernel_size"), dims)
         groups = literal_int(argument(call, None, "groups")) or 1
         if c_in is None or c_out is None or size is None:
             return None, None
