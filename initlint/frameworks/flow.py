@@ -1032,7 +1032,7 @@ class Walker:
             names = {id(item): key for key, item in value.keys.items()}
             for index, item in enumerate(value.items):
                 name = names.get(id(item), str(index))
-                yield name, (item.module or item) if isinstance(item, LayerObj) else item
+                yield name, _unwrapped(item)
         elif isinstance(value, ListObj):
             keys = value.keys or [str(index) for index in range(len(value.items))]
             for key, item in zip(keys, value.items, strict=False):
@@ -1062,6 +1062,11 @@ class Walker:
                         full = f"{prefix}.{name}" if prefix else name
                         found.append((full, ParamRef(value, "weight", 2)))
         return found if len(found) <= _MAX_UNROLLED else None
+
+    def _has_parameter(self, layer: LayerObj, name: str) -> bool | None:
+        """Does ``layer`` own a parameter ``name`` (``m.bias`` after ``bias=False``)?"""
+        own = self._own_parameters(layer)
+        return None if own is None else any(found == name for found, _ in own)
 
     @staticmethod
     def _own_parameters(layer: LayerObj) -> list[tuple[str, int | None]] | None:
@@ -1119,10 +1124,7 @@ class Walker:
                 return [Const(key) for key in value.keys]
             return list(value.items) * (2 if value.repeated else 1)
         if isinstance(value, SeqObj) and len(value.items) <= _MAX_UNROLLED:
-            visited: list[Value] = [
-                (item.module or item) if isinstance(item, LayerObj) else item
-                for item in value.items
-            ]
+            visited: list[Value] = [_unwrapped(item) for item in value.items]
             return visited
         return None
 
@@ -1230,9 +1232,7 @@ class Walker:
         if func.value == "hasattr":
             attr = self._static(node.args[1].value, scope)
             if isinstance(subject, LayerObj) and isinstance(attr, str) and subject.type != "?":
-                own = self._own_parameters(subject)
-                if own is not None and attr in ("weight", "bias"):
-                    return any(name == attr for name, _ in own)
+                return self._has_parameter(subject, attr) if attr in ("weight", "bias") else None
         return None
 
     def _is_instance(self, subject: Value, spec: cst.BaseExpression, scope: Scope) -> bool | None:
@@ -1309,9 +1309,9 @@ class Walker:
         if isinstance(node, cst.Attribute) and node.attr.value in ("bias", "weight"):
             base = self._eval(node.value, scope)
             if isinstance(base, LayerObj) and base.type not in ("?", "Parameter"):
-                own = self._own_parameters(base)
-                if own is not None:
-                    return _PRESENT if any(n == node.attr.value for n, _ in own) else None
+                has = self._has_parameter(base, node.attr.value)
+                if has is not None:
+                    return _PRESENT if has else None
             return _UNKNOWN
         if _is_type_call(node, scope) or (
             isinstance(node, cst.Attribute) and node.attr.value == "__class__"
@@ -1495,7 +1495,7 @@ class Walker:
                 return None
             if isinstance(base, SeqObj) and attr in base.keys:  # `self.net.fc1`
                 named = base.keys[attr]
-                return (named.module or named) if isinstance(named, LayerObj) else named
+                return _unwrapped(named)
             if isinstance(base, ParamRef) and attr in torch.PASSTHROUGH_ATTRIBUTES:
                 return base  # `fc.weight.data`
             if isinstance(base, Flow):
@@ -2575,6 +2575,14 @@ def _declared_global(module: cst.Module) -> set[str]:
             ):
                 pending.append(child)
     return found
+
+
+def _unwrapped(item: LayerObj | SeqObj) -> Value:
+    """A Sequential item as the module it is: a class instance it stands for, or itself."""
+    if isinstance(item, LayerObj) and item.module is not None:
+        module: Value = item.module
+        return module
+    return item
 
 
 def _flat_parts(flows: list[Flow]) -> tuple[Flow, ...]:

@@ -268,8 +268,7 @@ def widths(type_name: str, call: cst.Call) -> tuple[int | None, int | None]:
     if type_name.startswith("Conv"):
         c_in = literal_int(argument(call, 0, "in_channels"))
         c_out = literal_int(argument(call, 1, "out_channels"))
-        dims = int(type_name[-2]) if type_name[-2].isdigit() else 2
-        size = receptive_field(argument(call, 2, "kernel_size"), dims)
+        size = receptive_field(argument(call, 2, "kernel_size"), _conv_dims(type_name))
         groups = literal_int(argument(call, None, "groups")) or 1
         if c_in is None or c_out is None or size is None:
             return None, None

@@ -36,7 +36,6 @@ class LayerObj:
     fan_out: int | None = None
     units: int | None = None
     trainable: bool = True
-    has_bias: bool | None = True  # None: decided by an argument we cannot read
     # an unreadable Sequential item that is a module we still know the insides of
     module: Any = None
     # the submodules a built-in composite creates itself (nn.TransformerEncoderLayer's linear1)
@@ -112,4 +111,4 @@ class ParamRef:
     @property
     def is_kernel(self) -> bool:
         """The tensor a layer's ``init`` describes: the weight, or an RNN's input weights."""
-        return self.name == "weight" or self.name.startswith(("weight_ih", "in_proj_weight"))
+        return self.name == "weight" or self.name.startswith("weight_ih")
