@@ -89,3 +89,4 @@ class Diagnostic:
     end: Position
     fix: Fix | None = None
     noqa_row: int = 0
+    cell: int | None = None  # notebooks: the 1-based code cell; rows then count within it

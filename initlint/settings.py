@@ -43,8 +43,20 @@ class Settings:
     )
     unsafe_fixes: bool = False
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the project root
     force_exclude: bool = False
     respect_gitignore: bool = True
+    # (gitignore-style pattern, codes) pairs: those codes are not reported in matching files
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    fixable: frozenset[str] | None = None  # None: every rule's fixes may apply
+    unfixable: frozenset[str] = frozenset()
+    extend_safe_fixes: frozenset[str] = frozenset()  # their unsafe fixes become safe
+    extend_unsafe_fixes: frozenset[str] = frozenset()  # their safe fixes become unsafe
+    warn: frozenset[str] = frozenset()  # codes demoted to warnings (shown, exit 0 unless strict)
+    strict: bool = False  # warnings fail the run too
+    output_format: str = "full"
+    project_root: str = ""  # the folder of the pyproject.toml the settings came from
+    config_file: str = ""  # that file, or --config's
 
     @property
     def fix_threshold(self) -> Applicability:
