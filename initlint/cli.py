@@ -9,7 +9,7 @@ import click
 
 from initlint import __version__, docs
 from initlint.discovery import DiscoveryError
-from initlint.output import FORMATS
+from initlint.output import FORMATS, statistics
 from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
 from initlint.runner import RunResult, run
 from initlint.settings import Settings, SettingsError, select_rules, split_selectors
@@ -60,6 +60,17 @@ def _list_rules() -> str:
     show_default=True,
     help="How findings are printed.",
 )
+@click.option(
+    "--statistics",
+    "show_statistics",
+    is_flag=True,
+    help="Count findings per rule instead of listing them (full, concise or json).",
+)
+@click.option(
+    "--show-fixes/--no-show-fixes",
+    default=False,
+    help="After the findings, list the fixes applied and available per file (text formats).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -74,6 +85,8 @@ def main(
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
     output_format: str,
+    show_statistics: bool,
+    show_fixes: bool,
     exit_zero: bool,
     force_exclude: bool,
     list_rules: bool,
@@ -86,6 +99,11 @@ def main(
     if explain is not None:
         click.echo(_explain(explain), nl=False)
         return
+    if show_statistics and output_format not in statistics.FORMATS:
+        raise click.BadParameter(
+            f"`{output_format}` cannot show statistics; use {', '.join(statistics.FORMATS)}",
+            param_hint="'--output-format'",
+        )
     try:
         settings = Settings(
             select=select_rules(
@@ -109,7 +127,10 @@ def main(
         fixed = result.report.fixed
         if fixed:
             click.echo(f"Would fix {fixed} error{'' if fixed == 1 else 's'}.", err=True)
+    elif show_statistics:
+        statistics.render(result.report, stdout, output_format)
     else:
+        result.report.show_fixes = show_fixes
         FORMATS[output_format](result.report, stdout)
     for message in result.errors:
         click.echo(f"initlint: error: {message}", err=True)

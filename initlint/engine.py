@@ -188,29 +188,41 @@ def _plan_key(plan: FixPlan | None) -> object:
 
 
 def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:
-    """Apply fixes until none applies; returns the text, the count fixed, what remains.
+    """Apply fixes until none applies; returns the text, the count fixed, what remains."""
+    text, table, diagnostics = fix_table(text, settings)
+    return text, sum(table.values()), diagnostics
+
+
+def fix_table(text: str, settings: Settings) -> tuple[str, dict[str, int], list[Diagnostic]]:
+    """Apply fixes until none applies; returns the text, how many fixes of each rule code
+    went in (what ``--show-fixes`` lists), and what remains.
 
     Every pass re-parses its result before accepting it (and that parse feeds the next
     pass); a pass whose output does not parse raises FixError and nothing of it is kept.
     """
-    fixed = 0
+    table: dict[str, int] = {}
     limit = settings.fix_threshold
     diagnostics = check(text, settings)
     for _ in range(MAX_FIX_PASSES):
         applicable = [
-            d.fix for d in diagnostics if d.fix is not None and d.fix.applicability >= limit
+            (d.code, d.fix)
+            for d in diagnostics
+            if d.fix is not None and d.fix.applicability >= limit
         ]
         if not applicable:
-            return text, fixed, diagnostics
-        new_text, count = fixes.apply_fixes(text, applicable)
+            return text, table, diagnostics
+        new_text, applied = fixes.apply_fixes_indexed(text, [f for _, f in applicable])
         if new_text == text:
-            return text, fixed, diagnostics
+            return text, table, diagnostics
         try:
             module = cst.parse_module(new_text)
         except (cst.ParserSyntaxError, RecursionError) as error:
             raise FixError(
                 f"a fix produced code that does not parse ({error}); nothing written"
             ) from None
-        text, fixed = new_text, fixed + count
+        text = new_text
+        for index in applied:
+            code = applicable[index][0]
+            table[code] = table.get(code, 0) + 1
         diagnostics = _analyse(text, module, settings)
     raise FixError(f"fixes did not converge after {MAX_FIX_PASSES} passes; nothing written")

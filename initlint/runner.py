@@ -28,7 +28,7 @@ class RunResult:
 
 def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResult:
     """Check (and with ``fix``/``diff``, fix) every discovered file."""
-    result = RunResult(Report(fix_threshold=settings.fix_threshold))
+    result = RunResult(Report(fix_threshold=settings.fix_threshold, selected=settings.select))
     for path in discover(paths, settings):
         result.checked += 1
         try:
@@ -56,16 +56,17 @@ def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResu
     text = source.text
     if fix or diff:
         try:
-            text, fixed, found = engine.fix(source.text, settings)
+            text, fixed_codes, found = engine.fix_table(source.text, settings)
         except engine.FixError as error:
             result.errors.append(f"{shown}: {error}")
-            text, fixed, found = source.text, 0, engine.check(source.text, settings)
+            text, fixed_codes, found = source.text, {}, engine.check(source.text, settings)
         if text != source.text:
             if diff:
                 result.diffs.append(_unified(shown, source.text, text))
             else:
                 write_atomic(path, source.encode(text))
-            result.report.fixed += fixed
+            result.report.fixed += sum(fixed_codes.values())
+            result.report.fixed_by_file[shown] = fixed_codes
     else:
         found = engine.check(text, settings)
     if found:
