@@ -106,8 +106,8 @@ def test_check_hook_fails_on_findings_with_concise_output(
     assert "initlint" in output
     assert "Failed" in output
     # pre-commit sets PRE_COMMIT=1: the hook prints one line per finding.
-    assert "models/net.py:12:5: KIN101" in output
-    assert "models/net.py:13:5: KIN102" in output
+    assert "models/net.py:12:9: KIN101" in output
+    assert "models/net.py:13:9: KIN102" in output
     assert "models/mlp.py" not in output
     assert "^^^" not in output
     assert (repo / "models" / "net.py").read_text() == BAD_MODEL  # check only: no writes
