@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from initlint.cli import main
-from initlint.config import KEYS, OUTPUT_FORMATS
+from initlint.config import KEYS, OUTPUT_FORMATS, load
 from initlint.output import FORMATS
 
 # A Keras model as tutorials write it: Glorot under ReLU (KIN101, safe fix), a zero
@@ -299,3 +299,14 @@ def test_config_keys_and_formats_match_the_command_line() -> None:
             "extend-unsafe-fixes",
         }, key
     assert set(FORMATS) <= set(OUTPUT_FORMATS)
+
+
+def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    """The README's `[tool.initlint]` example loads as it is printed."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("```toml\n[tool.initlint]\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.initlint]\n" + block)
+    found = load(path)
+    assert found.values["select"] == ["ALL"]
+    assert "tests/**" in found.values["per-file-ignores"]
