@@ -105,13 +105,16 @@ def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnost
         return []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     noqa = noqa_rows(positions)
-    placed = _place(positions, violations, Lines(text))
+    placed = _place(positions, violations, Lines(text), settings)
     kept = [d for d in placed if not is_suppressed(d, noqa)]
     return sorted(kept, key=lambda d: (d.start.row, d.start.column, d.code))
 
 
 def _place(
-    positions: Mapping[cst.CSTNode, CodeRange], violations: list[Violation], lines: Lines
+    positions: Mapping[cst.CSTNode, CodeRange],
+    violations: list[Violation],
+    lines: Lines,
+    settings: Settings,
 ) -> list[Diagnostic]:
     """Resolve nodes to positions (computed once per file, only when there are findings)."""
     placed = []
@@ -142,6 +145,7 @@ def _place(
                 applicability = min(
                     rule.fix_applicability, violation.fix.applicability or rule.fix_applicability
                 )
+                applicability = settings.applicability(violation.code, applicability)
                 fix = Fix(violation.fix.title, tuple(edits), applicability)
         placed.append(
             Diagnostic(
