@@ -298,7 +298,7 @@ def test_config_keys_and_formats_match_the_command_line() -> None:
             "extend-safe-fixes",
             "extend-unsafe-fixes",
         }, key
-    assert set(FORMATS) <= set(OUTPUT_FORMATS)
+    assert set(OUTPUT_FORMATS) == set(FORMATS)
 
 
 def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
