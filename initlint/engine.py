@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -10,7 +11,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint import fixes
-from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Violation
+from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Severity, Violation
 from initlint.frameworks import extract_file, mentions_framework
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
@@ -73,6 +74,19 @@ def parse_diagnostic(message: str, row: int, column: int) -> Diagnostic:
     )
 
 
+def severity(code: str, settings: Settings) -> Severity:
+    """The rule's default severity, or a warning when ``warn`` names it: the one place a
+    finding's severity is decided, so every output format and the exit code agree."""
+    return Severity.WARNING if code in settings.warn else BY_CODE[code].severity
+
+
+def reported(found: Diagnostic, settings: Settings) -> list[Diagnostic]:
+    """A KIN000 finding as the settings want it: dropped when unselected, else graded."""
+    if PARSE_ERROR not in settings.select:
+        return []
+    return [dataclasses.replace(found, severity=severity(found.code, settings))]
+
+
 def check(text: str, settings: Settings) -> list[Diagnostic]:
     """All findings for ``text`` under ``settings``, noqa applied, in source order.
 
@@ -84,11 +98,9 @@ def check(text: str, settings: Settings) -> list[Diagnostic]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        found = _syntax_error(text, error)
-        return [found] if PARSE_ERROR in settings.select else []
+        return reported(_syntax_error(text, error), settings)
     except RecursionError:
-        found = parse_diagnostic("Cannot parse: too deeply nested", 1, 1)
-        return [found] if PARSE_ERROR in settings.select else []
+        return reported(parse_diagnostic("Cannot parse: too deeply nested", 1, 1), settings)
     return _analyse(text, module, settings)
 
 
@@ -99,8 +111,7 @@ def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnost
         extracted = extract_file(module)
         violations = [violation for rule in rules for violation in rule.check_file(extracted)]
     except RecursionError:
-        found = parse_diagnostic("Cannot analyse: too deeply nested", 1, 1)
-        return [found] if PARSE_ERROR in settings.select else []
+        return reported(parse_diagnostic("Cannot analyse: too deeply nested", 1, 1), settings)
     if not violations:
         return []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
@@ -151,7 +162,7 @@ def _place(
             Diagnostic(
                 violation.code,
                 rule.name,
-                rule.severity,
+                severity(violation.code, settings),
                 violation.message,
                 start,
                 end,

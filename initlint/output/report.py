@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from initlint.diagnostics import Applicability, Diagnostic
+from initlint.diagnostics import Applicability, Diagnostic, Severity
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Report:
     selected: frozenset[str] = frozenset()  # the rule codes checked (SARIF lists them all)
     fixed_by_file: dict[str, dict[str, int]] = field(default_factory=dict)  # path → code → n
     show_fixes: bool = False  # text formats list applied and available fixes (--show-fixes)
+    baselined: int = 0  # findings left out because the baseline file records them
 
     @property
     def diagnostics(self) -> list[tuple[FileReport, Diagnostic]]:
@@ -34,16 +35,24 @@ class Report:
         return diagnostic.fix is not None and diagnostic.fix.applicability >= self.fix_threshold
 
     def summary(self) -> list[str]:
-        """Ruff's closing lines: the count, then what ``--fix``/``--unsafe-fixes`` would do."""
+        """Ruff's closing lines: the count, then what ``--fix``/``--unsafe-fixes`` would do.
+
+        Ruff's wording is kept when every finding is an error; warnings are counted apart
+        ("Found 3 errors and 2 warnings.") because they do not fail the run, and findings
+        hidden by a baseline are counted so a clean run does not look emptier than it is.
+        """
         found = self.diagnostics
         total = len(found)
+        baselined = f"{self.baselined} baselined" if self.baselined else ""
         if total == 0 and not self.fixed:
-            return [] if self.errors else ["All checks passed!"]
-        noun = "error" if total + self.fixed == 1 else "errors"
-        if self.fixed:
-            lines = [f"Found {total + self.fixed} {noun} ({self.fixed} fixed, {total} remaining)."]
-        else:
-            lines = [f"Found {total} {noun}."]
+            if self.errors:
+                return []
+            return [f"All checks passed! ({baselined})" if baselined else "All checks passed!"]
+        warnings = sum(1 for _, d in found if d.severity is Severity.WARNING)
+        counts = _counts(total + self.fixed - warnings, warnings)
+        details = [f"{self.fixed} fixed, {total} remaining"] if self.fixed else []
+        details += [baselined] if baselined else []
+        lines = [f"Found {counts} ({'; '.join(details)})." if details else f"Found {counts}."]
         fixable = sum(1 for _, d in found if self.fixable(d))
         hidden = sum(
             1
@@ -66,3 +75,11 @@ class Report:
                 "enabled with the `--unsafe-fixes` option)."
             )
         return lines
+
+
+def _counts(errors: int, warnings: int) -> str:
+    """``3 errors``, ``2 warnings`` or ``3 errors and 1 warning``: no ``0 errors and``."""
+    parts = [f"{errors} error{'' if errors == 1 else 's'}"] if errors or not warnings else []
+    if warnings:
+        parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")
+    return " and ".join(parts)
