@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from initlint import __version__, docs
+from initlint import __version__, baseline, docs
+from initlint.diagnostics import Severity
 from initlint.discovery import DiscoveryError
 from initlint.output import FORMATS, statistics
 from initlint.resolution import Overrides, Resolver, show
@@ -18,15 +19,31 @@ from initlint.settings import SettingsError, split_selectors
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def exit_code(result: RunResult, diff: bool, exit_zero: bool) -> int:
-    """The one place exit codes are decided (0 clean or all fixed, 1 findings, 2 errors)."""
+def exit_code(
+    result: RunResult,
+    diff: bool,
+    exit_zero: bool,
+    *,
+    strict: bool = False,
+    exit_non_zero_on_fix: bool = False,
+) -> int:
+    """The one place exit codes are decided (0 clean or all fixed, 1 findings, 2 errors).
+
+    As ruff: ``--diff`` fails when it would change something; ``--fix`` fails while any
+    finding remains, fixable or not (Fixit's ``fix`` exiting 0 over unfixed findings hid
+    them from CI), and with ``--exit-non-zero-on-fix`` also when it changed a file.
+    Warnings fail the run only under ``--strict``; baselined findings are already gone.
+    """
     if result.errors:
         return EXIT_ERROR
     if exit_zero:
         return EXIT_CLEAN
     if diff:
         return EXIT_FINDINGS if result.diffs else EXIT_CLEAN
-    return EXIT_FINDINGS if result.report.diagnostics else EXIT_CLEAN
+    if exit_non_zero_on_fix and result.report.fixed:
+        return EXIT_FINDINGS
+    failing = any(strict or d.severity is Severity.ERROR for _, d in result.report.diagnostics)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def _explain(selector: str) -> str:
@@ -89,6 +106,31 @@ def _tuple(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="With --fix, exit 1 if any fix was applied, even when nothing remains.",
+)
+@click.option(
+    "--warn",
+    multiple=True,
+    metavar="CODE",
+    help="Rules to report as warnings (shown, but exit 0 unless --strict).",
+)
+@click.option("--strict/--no-strict", default=None, help="Warnings fail the run too [default: no].")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="Record every current finding in this baseline file and exit 0.",
+)
+@click.option(
     "--force-exclude/--no-force-exclude",
     default=None,
     help="Apply exclusions to paths given explicitly.",
@@ -130,6 +172,11 @@ def main(
     show_statistics: bool,
     show_fixes: bool,
     exit_zero: bool,
+    exit_non_zero_on_fix: bool,
+    warn: tuple[str, ...],
+    strict: bool | None,
+    baseline_file: Path | None,
+    write_baseline: Path | None,
     force_exclude: bool | None,
     respect_gitignore: bool | None,
     config_path: Path | None,
@@ -158,9 +205,15 @@ def main(
         force_exclude=force_exclude,
         respect_gitignore=respect_gitignore,
         output_format=output_format,
+        warn=_tuple(warn),
+        strict=strict,
     )
+    if write_baseline is not None and (diff or baseline_file is not None):
+        other = "--diff" if diff else "--baseline"
+        raise click.UsageError(f"--write-baseline cannot be combined with {other}")
     from_stdin = paths == (Path("-"),)
     try:
+        recorded = None if baseline_file is None else baseline.load(baseline_file)
         resolver = Resolver(overrides, config_path)
         if show_settings:
             target = stdin_filename if from_stdin else (paths[0] if paths else Path("."))
@@ -179,9 +232,13 @@ def main(
             if Path("-") in paths:
                 raise SettingsError("`-` (stdin) cannot be combined with other paths")
             result = run(list(paths) or [Path(".")], resolver, fix, diff)
-    except (SettingsError, DiscoveryError) as error:
+    except (SettingsError, DiscoveryError, baseline.BaselineError) as error:
         click.echo(f"initlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
+    if write_baseline is not None:
+        _write_baseline(write_baseline, result)
+    if recorded is not None and baseline_file is not None:
+        baseline.apply(result.report, recorded, baseline_file)
     stdout = sys.stdout
     if result.checked == 0 and not from_stdin:
         click.echo("initlint: warning: no Python files found", err=True)
@@ -203,4 +260,27 @@ def main(
         FORMATS[settings.output_format](result.report, stdout)
     for message in result.errors:
         click.echo(f"initlint: error: {message}", err=True)
-    sys.exit(exit_code(result, diff, exit_zero))
+    sys.exit(
+        exit_code(
+            result,
+            diff,
+            exit_zero,
+            strict=settings.strict,
+            exit_non_zero_on_fix=exit_non_zero_on_fix,
+        )
+    )
+
+
+def _write_baseline(path: Path, result: RunResult) -> None:
+    """Record the findings and stop: 0, or 2 when the baseline cannot be written or some
+    file could not be checked (its findings are missing from the baseline)."""
+    try:
+        count = baseline.write(path, result.report)
+    except baseline.BaselineError as error:
+        click.echo(f"initlint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    for message in result.errors:
+        click.echo(f"initlint: error: {message}", err=True)
+    noun = "finding" if count == 1 else "findings"
+    click.echo(f"Wrote {count} {noun} to baseline `{path}`.", err=True)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
