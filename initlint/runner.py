@@ -13,6 +13,7 @@ from pathlib import Path
 
 from initlint import engine
 from initlint.discovery import discover
+from initlint.notebook import NotebookError, read_notebook
 from initlint.output.report import FileReport, Report
 from initlint.settings import PARSE_ERROR, Settings
 from initlint.source import SourceError, read, write_atomic
@@ -46,6 +47,9 @@ def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResu
 
 def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResult) -> None:
     shown, absolute = _display(path), os.path.abspath(path)
+    if path.suffix.lower() == ".ipynb":
+        _notebook(path, settings, fix, diff, result)
+        return
     try:
         source = read(path)
     except SourceError as error:
@@ -70,6 +74,41 @@ def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResu
         found = engine.check(text, settings)
     if found:
         result.report.files.append(FileReport(shown, found, engine.Lines(text).rows(), absolute))
+
+
+def _notebook(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResult) -> None:
+    """``_file`` for a .ipynb: the engine reads the code cells joined; findings and fixes
+    go back to the cells (initlint/notebook.py does the mapping and the write-back)."""
+    shown, absolute = _display(path), os.path.abspath(path)
+    try:
+        book = read_notebook(path)
+    except NotebookError as error:
+        if PARSE_ERROR in settings.select:
+            unreadable = engine.parse_diagnostic(str(error), error.row, error.column)
+            result.report.files.append(FileReport(shown, [unreadable], absolute=absolute))
+        return
+    if fix or diff:
+        try:
+            text, fixed, found = engine.fix(book.code, settings)
+            if text != book.code:
+                rewrite = book.rewrite(text)
+                if diff:
+                    for cell, before, after in rewrite.changed:
+                        result.diffs.append(_unified(f"{shown}:cell {cell}", before, after))
+                else:
+                    write_atomic(path, rewrite.data)
+                book = rewrite.notebook
+                result.report.fixed += fixed
+        except (engine.FixError, NotebookError) as error:
+            result.errors.append(f"{shown}: {error}")
+            found = engine.check(book.code, settings)
+    else:
+        found = engine.check(book.code, settings)
+    if found:
+        located = book.locate_all(found)
+        result.report.files.append(
+            FileReport(shown, located, absolute=absolute, cells=book.cell_lines())
+        )
 
 
 def _display(path: Path) -> str:

@@ -18,7 +18,7 @@ def _position(position: Position) -> dict[str, int]:
 def as_dict(path: str, diagnostic: Diagnostic) -> dict[str, Any]:
     fix = diagnostic.fix
     return {
-        "cell": None,
+        "cell": diagnostic.cell,
         "code": diagnostic.code,
         "end_location": _position(diagnostic.end),
         "filename": path,
