@@ -392,17 +392,23 @@ class Notebook:
         return Rewrite(data, notebook, tuple(changed))
 
     def _split(self, fixed: str) -> list[str]:
-        pieces, rest = [], fixed
+        """``fixed`` cut at the boundaries, one piece per cell (one pass: long notebooks)."""
+        if fixed.count(self.token) != self.code.count(self.token):
+            raise NotebookError(
+                "a fix removed or copied a masked line or a cell boundary; nothing written"
+            )
+        pieces, start = [], 0
         for cell in self.cells[:-1]:
             boundary = f"\n{_boundary(self.token, cell.number)}\n"
-            if rest.count(boundary) != 1:
+            at = fixed.find(boundary, start)
+            if at < 0:
                 raise NotebookError("a fix crossed a cell boundary; nothing written")
-            piece, rest = rest.split(boundary)
-            pieces.append(piece)
+            pieces.append(fixed[start:at])
+            start = at + len(boundary)
         if self.cells:
-            if not rest.endswith("\n"):
+            if not fixed.endswith("\n") or start > len(fixed) - 1:
                 raise NotebookError("a fix removed the end of the last cell; nothing written")
-            pieces.append(rest[:-1])
+            pieces.append(fixed[start:-1])
         return pieces
 
     def _unmask(self, cell: _Cell, piece: str) -> str:

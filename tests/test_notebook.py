@@ -174,6 +174,7 @@ def test_keras_tutorial_findings_in_concise_and_json(tmp_path: Path) -> None:
     assert "Found 1 error." in out
 
     code_, out, _ = invoke(path, "--output-format", "json")
+    assert invoke(path, "--output-format", "json")[1] == out  # byte-stable
     (item,) = json.loads(out)
     assert item["cell"] == 5
     assert item["location"] == {"row": 3, "column": column}
