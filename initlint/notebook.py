@@ -25,7 +25,6 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from initlint.diagnostics import Diagnostic, Edit, Fix, Position
@@ -227,15 +226,6 @@ def _is_python(metadata: Any) -> bool:
     if name is None and isinstance(metadata.get("vscode"), dict):
         name = metadata["vscode"].get("languageId")
     return not isinstance(name, str) or name.lower() == "python"
-
-
-def read_notebook(path: Path) -> Notebook:
-    """The notebook at ``path``; NotebookError (a KIN000 finding) when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise NotebookError(f"Cannot read file: {error.strerror or error}") from None
-    return Notebook(data)
 
 
 class Notebook:

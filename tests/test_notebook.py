@@ -459,3 +459,42 @@ def test_unreproducible_json_style_refuses_to_write(tmp_path: Path) -> None:
     assert "KIN101" in out  # the finding is still reported
     assert "Traceback" not in out + err
     assert path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- other ways in
+
+
+def invoke_stdin(data: bytes, *args: str) -> tuple[int, bytes, str]:
+    result = CliRunner().invoke(main, list(args), input=data, catch_exceptions=False)
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def test_stdin_notebook_with_filename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    book = torch_notebook()
+    data = dump(book, JUPYTER)
+    code_, out, _ = invoke_stdin(
+        data, "-", "--stdin-filename", "nb.ipynb", "--output-format", "json"
+    )
+    (item,) = json.loads(out)
+    assert (code_, item["cell"], item["location"]["row"]) == (1, 2, 6)
+
+    code_, out, err = invoke_stdin(data, "-", "--stdin-filename", "nb.ipynb", "--fix")
+    assert code_ == 0
+    expected = with_source(
+        book,
+        1,
+        "nn.init.xavier_uniform_(self.fc1.weight)",
+        'nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity="relu")',
+    )
+    assert out == dump(expected, JUPYTER)  # the whole notebook, fixed, on stdout
+    assert "Traceback" not in err
+
+
+def test_machine_formats_carry_the_cell(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path, keras_tutorial(), JUPYTER)
+    _, out, _ = invoke(path, "--output-format", "json-lines")
+    assert json.loads(out)["cell"] == 5
+    _, out, _ = invoke(path, "--output-format", "github")
+    assert out.startswith("::error ")
+    assert "::cell 5: KIN101 " in out
