@@ -1,4 +1,5 @@
-"""Which files to lint: explicit paths, recursive ``.py`` discovery, .gitignore, exclusions."""
+"""Which files to lint: explicit paths, recursive ``.py``/``.ipynb`` discovery, .gitignore,
+exclusions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pathspec
 from initlint.resolution import Resolver, is_excluded
 from initlint.settings import Settings
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # notebooks: initlint/notebook.py
 
 
 class DiscoveryError(Exception):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from initlint import engine
 from initlint.discovery import discover, path_excluded
+from initlint.notebook import Notebook, NotebookError
 from initlint.output.report import FileReport, Report
 from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
@@ -63,13 +64,18 @@ def run_stdin(
         return result
     shown = _display(filename) if filename else "-"
     absolute = os.path.abspath(filename) if filename else "-"
+    written: list[bytes] = []
+    if filename is not None and _is_notebook(filename):
+        _check_notebook(data, shown, absolute, settings, fix, diff, result, written.append)
+        if fix and not diff:
+            result.fixed_source = written[0] if written else data
+        return result
     try:
         source = decode(data)
     except SourceError as error:
         _unreadable(shown, absolute, error, settings, result)
         result.fixed_source = data if fix and not diff else None
         return result
-    written: list[bytes] = []
     _check(source, shown, absolute, settings, fix, diff, result, written.append)
     if fix and not diff:
         result.fixed_source = written[0] if written else data
@@ -78,12 +84,26 @@ def run_stdin(
 
 def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResult) -> None:
     shown, absolute = _display(path), os.path.abspath(path)
+    if _is_notebook(path):
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            _unreadable(shown, absolute, SourceError(error.strerror or error), settings, result)
+            return
+        _check_notebook(
+            data, shown, absolute, settings, fix, diff, result, lambda b: write_atomic(path, b)
+        )
+        return
     try:
         source = read(path)
     except SourceError as error:
         _unreadable(shown, absolute, error, settings, result)
         return
     _check(source, shown, absolute, settings, fix, diff, result, lambda b: write_atomic(path, b))
+
+
+def _is_notebook(path: Path) -> bool:
+    return path.suffix.lower() == ".ipynb"
 
 
 def _unreadable(
@@ -124,6 +144,50 @@ def _check(
         found = engine.check(text, settings)
     if found:
         result.report.files.append(FileReport(shown, found, engine.Lines(text).rows(), absolute))
+
+
+def _check_notebook(
+    data: bytes,
+    shown: str,
+    absolute: str,
+    settings: Settings,
+    fix: bool,
+    diff: bool,
+    result: RunResult,
+    write: Callable[[bytes], None],
+) -> None:
+    """``_check`` for a .ipynb: the engine reads the code cells joined; findings and fixes
+    go back to the cells (initlint/notebook.py does the mapping and the write-back)."""
+    try:
+        book = Notebook(data)
+    except NotebookError as error:
+        if PARSE_ERROR in settings.select:
+            unreadable = engine.parse_diagnostic(str(error), error.row, error.column)
+            result.report.files.append(FileReport(shown, [unreadable], absolute=absolute))
+        return
+    if fix or diff:
+        try:
+            text, fixed_codes, found = engine.fix_table(book.code, settings)
+            if text != book.code:
+                rewrite = book.rewrite(text)
+                if diff:
+                    for cell, before, after in rewrite.changed:
+                        result.diffs.append(_unified(f"{shown}:cell {cell}", before, after))
+                else:
+                    write(rewrite.data)
+                book = rewrite.notebook
+                result.report.fixed += sum(fixed_codes.values())
+                result.report.fixed_by_file[shown] = fixed_codes
+        except (engine.FixError, NotebookError) as error:
+            result.errors.append(f"{shown}: {error}")
+            found = engine.check(book.code, settings)
+    else:
+        found = engine.check(book.code, settings)
+    if found:
+        located = book.locate_all(found)
+        result.report.files.append(
+            FileReport(shown, located, absolute=absolute, cells=book.cell_lines())
+        )
 
 
 def _display(path: Path) -> str:

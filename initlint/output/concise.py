@@ -17,6 +17,8 @@ def headline(report: Report, path: str, diagnostic: object) -> Text:
     assert isinstance(diagnostic, Diagnostic)
     text = Text()
     text.append(path, style="bold")
+    if diagnostic.cell is not None:  # ruff's notebook form: path:cell 3:2:5
+        text.append(f":cell {diagnostic.cell}", style="bold")
     text.append(f":{diagnostic.start.row}:{diagnostic.start.column}: ", style="cyan")
     style = "bold red" if diagnostic.severity.value == "error" else "bold yellow"
     text.append(diagnostic.code, style=style)

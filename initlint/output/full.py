@@ -10,7 +10,7 @@ from rich.text import Text
 from initlint.diagnostics import Diagnostic
 from initlint.output import fix_summary
 from initlint.output.concise import headline
-from initlint.output.report import FileReport, Report
+from initlint.output.report import Report
 
 CONTEXT = 1
 MAX_WIDTH = 160  # longer source lines are cut in code frames (generated code, minified data)
@@ -20,8 +20,9 @@ def render(report: Report, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for file, diagnostic in report.diagnostics:
         console.print(headline(report, file.path, diagnostic))
-        if file.lines:
-            console.print(_frame(file, diagnostic))
+        lines = file.lines if diagnostic.cell is None else file.cells.get(diagnostic.cell, [])
+        if lines:
+            console.print(_frame(lines, diagnostic))
         if diagnostic.fix is not None:
             marker = "" if diagnostic.fix.applicability.name == "SAFE" else " (unsafe)"
             console.print(Text(f"  = help: {diagnostic.fix.title}{marker}", style="cyan"))
@@ -36,21 +37,22 @@ def render(report: Report, stream: TextIO) -> None:
         console.print(Text(line))
 
 
-def _frame(file: FileReport, diagnostic: Diagnostic) -> Text:
+def _frame(lines: list[str], diagnostic: Diagnostic) -> Text:
+    """The rows around the finding (a notebook's: its cell's rows, numbered in the cell)."""
     first = max(1, diagnostic.start.row - CONTEXT)
-    last = min(len(file.lines), diagnostic.end.row + CONTEXT)
+    last = min(len(lines), diagnostic.end.row + CONTEXT)
     width = len(str(last))
     out = Text()
     gutter = " " * width + " |"
     out.append(gutter + "\n", style="blue")
     for row in range(first, last + 1):
-        line = file.lines[row - 1].expandtabs(4) if row - 1 < len(file.lines) else ""
+        line = lines[row - 1].expandtabs(4) if row - 1 < len(lines) else ""
         if len(line) > MAX_WIDTH:
             line = line[:MAX_WIDTH] + "…"
         out.append(f"{row:>{width}} | ", style="blue")
         out.append(line + "\n")
         if diagnostic.start.row <= row <= diagnostic.end.row:
-            raw = file.lines[row - 1]
+            raw = lines[row - 1]
             start = diagnostic.start.column - 1 if row == diagnostic.start.row else _indent(raw)
             end = diagnostic.end.column - 1 if row == diagnostic.end.row else len(raw)
             start_col = len(raw[:start].expandtabs(4))

@@ -18,7 +18,7 @@ def as_dict(path: str, diagnostic: Diagnostic) -> dict[str, Any]:
     """One finding as ruff's JSON object (shared by ``json`` and ``json-lines``)."""
     fix = diagnostic.fix
     return {
-        "cell": None,
+        "cell": diagnostic.cell,
         "code": diagnostic.code,
         "end_location": _position(diagnostic.end),
         "filename": path,

@@ -13,6 +13,7 @@ class FileReport:
     diagnostics: list[Diagnostic]
     lines: list[str] = field(default_factory=list)  # the source, for code frames
     absolute: str = ""  # for machine formats, as ruff writes them
+    cells: dict[int, list[str]] = field(default_factory=dict)  # notebooks: rows per cell
 
 
 @dataclass
