@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from initlint import __version__, docs
+from initlint.add_noqa import run as run_add_noqa
 from initlint.discovery import DiscoveryError
 from initlint.output import FORMATS
 from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
@@ -45,6 +46,20 @@ def _list_rules() -> str:
     return "\n".join(lines)
 
 
+def _add_noqa(paths: list[Path], settings: Settings, fixing: bool) -> None:
+    """``--add-noqa``: suppress every current finding in place; exit 0 (2 on errors)."""
+    if fixing:
+        raise SettingsError("`--add-noqa` cannot be combined with `--fix` or `--diff`")
+    result = run_add_noqa(paths, settings)
+    if result.checked == 0:
+        click.echo("initlint: warning: no Python files found", err=True)
+    for message in result.errors:
+        click.echo(f"initlint: error: {message}", err=True)
+    plural = "" if result.added == 1 else "s"
+    click.echo(f"Added {result.added} noqa directive{plural}.", err=True)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--fix/--no-fix", default=False, help="Apply safe fixes in place.")
@@ -61,6 +76,9 @@ def _list_rules() -> str:
     help="How findings are printed.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option(
+    "--add-noqa", is_flag=True, help="Add `# noqa` comments for every current finding and exit."
+)
 @click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
@@ -75,6 +93,7 @@ def main(
     extend_select: tuple[str, ...],
     output_format: str,
     exit_zero: bool,
+    add_noqa: bool,
     force_exclude: bool,
     list_rules: bool,
     explain: str | None,
@@ -96,6 +115,8 @@ def main(
             unsafe_fixes=unsafe_fixes,
             force_exclude=force_exclude,
         )
+        if add_noqa:
+            _add_noqa(list(paths) or [Path(".")], settings, fix or diff)
         result = run(list(paths) or [Path(".")], settings, fix, diff)
     except (SettingsError, DiscoveryError) as error:
         click.echo(f"initlint: error: {error}", err=True)
