@@ -241,7 +241,7 @@ def read_directives(
 ) -> list[Directive]:
     """Every directive in the module's real comments (a ``"# noqa"`` string is no comment),
     ignore directives given the rows of the statement they sit above."""
-    covered = _statement_rows(module, positions)
+    covered: dict[int, tuple[int, int]] | None = None  # read on the first ignore directive
     found = []
     for node, where in positions.items():
         if not isinstance(node, cst.Comment) or not _ANY_DIRECTIVE.search(node.value):
@@ -250,6 +250,8 @@ def read_directives(
         for directive in parse_comment(node.value, column):
             directive = replace(directive, row=row)
             if directive.scope is Scope.STATEMENT:
+                if covered is None:
+                    covered = _statement_rows(module, positions)
                 first, last = covered.get(id(node), (0, 0))
                 directive = replace(directive, first=first, last=last)
             found.append(directive)

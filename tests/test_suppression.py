@@ -543,3 +543,16 @@ def test_add_noqa_respects_the_selection(tmp_path: Path) -> None:
     assert invoke(path, "--add-noqa", "--select", "KIN102")[2] == "Added 1 noqa directive.\n"
     assert "# noqa: KIN102" in path.read_text()
     assert "KIN101" not in path.read_text()
+
+
+def test_fix_with_kin900_on_disk_removes_stale_codes_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "mlp.py"
+    stale = torch_mlp(c1="  # noqa: KIN101, KIN102, E501").replace(
+        "nn.init.xavier_normal_(self.fc2.weight)", "nn.init.kaiming_normal_(self.fc2.weight)"
+    )
+    path.write_text(stale, encoding="utf-8")
+    code, out, _ = invoke(path, "--extend-select", "KIN900", "--output-format", "concise")
+    assert code == 1
+    assert "KIN900 [*] Unused `# noqa` directive (unused: `KIN102`)" in out
+    assert invoke(path, "--extend-select", "KIN900", "--fix")[0] == 0
+    assert path.read_text() == stale.replace("KIN101, KIN102, E501", "KIN101, E501")
