@@ -20,6 +20,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from initlint import engine
 from initlint.discovery import discover
+from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
 from initlint.source import SourceError, read, write_atomic
 from initlint.suppression import UNUSED_NOQA, Scope, parse_comment
@@ -121,15 +122,16 @@ def _with_codes(body: str, comment: tuple[int, str] | None, codes: list[str]) ->
     return f"{body[:end]}  # noqa: {', '.join(codes)}{body[end:]}"
 
 
-def run(paths: list[Path], settings: Settings) -> AddNoqaResult:
-    """Add noqa comments in every discovered file; one file's trouble does not stop the rest."""
+def run(paths: list[Path], resolver: Resolver) -> AddNoqaResult:
+    """Add noqa comments in every discovered file, each under its own settings (its nearest
+    configuration, ``per-file-ignores`` applied); one file's trouble does not stop the rest."""
     result = AddNoqaResult()
-    for path in discover(paths, settings):
+    for path in discover(paths, resolver):
         result.checked += 1
         shown = _display(path)
         try:
             source = read(path)
-            text, added = add_noqa(source.text, settings)
+            text, added = add_noqa(source.text, resolver.for_file(path))
             if added:
                 write_atomic(path, source.encode(text))
                 result.added += added

@@ -10,10 +10,11 @@ import click
 from initlint import __version__, docs
 from initlint.add_noqa import run as run_add_noqa
 from initlint.discovery import DiscoveryError
-from initlint.output import FORMATS
+from initlint.output import FORMATS, statistics
+from initlint.resolution import Overrides, Resolver, show
 from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
-from initlint.runner import RunResult, run
-from initlint.settings import Settings, SettingsError, select_rules, split_selectors
+from initlint.runner import RunResult, run, run_stdin
+from initlint.settings import SettingsError, split_selectors
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -46,11 +47,17 @@ def _list_rules() -> str:
     return "\n".join(lines)
 
 
-def _add_noqa(paths: list[Path], settings: Settings, fixing: bool) -> None:
+def _tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(split_selectors(values))
+
+
+def _add_noqa(paths: list[Path], resolver: Resolver, fixing: bool) -> None:
     """``--add-noqa``: suppress every current finding in place; exit 0 (2 on errors)."""
     if fixing:
         raise SettingsError("`--add-noqa` cannot be combined with `--fix` or `--diff`")
-    result = run_add_noqa(paths, settings)
+    if Path("-") in paths:
+        raise SettingsError("`--add-noqa` cannot read stdin: it edits files in place")
+    result = run_add_noqa(paths, resolver)
     if result.checked == 0:
         click.echo("initlint: warning: no Python files found", err=True)
     for message in result.errors:
@@ -63,38 +70,92 @@ def _add_noqa(paths: list[Path], settings: Settings, fixing: bool) -> None:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--fix/--no-fix", default=False, help="Apply safe fixes in place.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and offer) unsafe fixes.")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply (and offer) unsafe fixes."
+)
 @click.option("--diff", is_flag=True, help="Print the diff of fixes instead of writing them.")
 @click.option("--select", multiple=True, help="Rules to check: codes, prefixes, names, ALL.")
 @click.option("--ignore", multiple=True, help="Rules to skip.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
 @click.option(
+    "--per-file-ignores",
+    multiple=True,
+    metavar="PATTERN:CODES",
+    help="Rules to skip in matching files, e.g. 'tests/*:KIN001,KIN002'.",
+)
+@click.option("--fixable", multiple=True, help="Rules whose fixes may be applied (default all).")
+@click.option("--unfixable", multiple=True, help="Rules whose fixes are never applied.")
+@click.option("--exclude", multiple=True, help="Path patterns to skip (replaces the defaults).")
+@click.option("--extend-exclude", multiple=True, help="Path patterns to skip as well.")
+@click.option(
     "--output-format",
     type=click.Choice(sorted(FORMATS)),
-    default="full",
-    show_default=True,
-    help="How findings are printed.",
+    default=None,
+    help="How findings are printed [default: full; concise under pre-commit].",
+)
+@click.option(
+    "--statistics",
+    "show_statistics",
+    is_flag=True,
+    help="Count findings per rule instead of listing them (full, concise or json).",
+)
+@click.option(
+    "--show-fixes/--no-show-fixes",
+    default=False,
+    help="After the findings, list the fixes applied and available per file (text formats).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option(
     "--add-noqa", is_flag=True, help="Add `# noqa` comments for every current finding and exit."
 )
-@click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclusions to paths given explicitly.",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip files .gitignore ignores [default: respect].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A configuration file to use instead of the nearest pyproject.toml.",
+)
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="The name of the file read from stdin (`-`), for messages and per-file settings.",
+)
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings and exit.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.version_option(__version__, "--version", prog_name="initlint")
 def main(
     paths: tuple[Path, ...],
     fix: bool,
-    unsafe_fixes: bool,
+    unsafe_fixes: bool | None,
     diff: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
-    output_format: str,
+    per_file_ignores: tuple[str, ...],
+    fixable: tuple[str, ...],
+    unfixable: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    output_format: str | None,
+    show_statistics: bool,
+    show_fixes: bool,
     exit_zero: bool,
     add_noqa: bool,
-    force_exclude: bool,
+    force_exclude: bool | None,
+    respect_gitignore: bool | None,
+    config_path: Path | None,
+    stdin_filename: Path | None,
+    show_settings: bool,
     list_rules: bool,
     explain: str | None,
 ) -> None:
@@ -105,33 +166,64 @@ def main(
     if explain is not None:
         click.echo(_explain(explain), nl=False)
         return
+    overrides = Overrides(
+        select=_tuple(select) if select else None,
+        ignore=_tuple(ignore),
+        extend_select=_tuple(extend_select),
+        per_file_ignores=per_file_ignores,
+        exclude=_tuple(exclude) if exclude else None,
+        extend_exclude=_tuple(extend_exclude),
+        fixable=_tuple(fixable) if fixable else None,
+        unfixable=_tuple(unfixable),
+        unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        respect_gitignore=respect_gitignore,
+        output_format=output_format,
+    )
+    from_stdin = paths == (Path("-"),)
     try:
-        settings = Settings(
-            select=select_rules(
-                split_selectors(select) if select else None,
-                split_selectors(ignore),
-                split_selectors(extend_select),
-            ),
-            unsafe_fixes=unsafe_fixes,
-            force_exclude=force_exclude,
-        )
+        resolver = Resolver(overrides, config_path)
+        if show_settings:
+            target = stdin_filename if from_stdin else (paths[0] if paths else Path("."))
+            click.echo(show(resolver, target or Path(".")), nl=False)
+            return
         if add_noqa:
-            _add_noqa(list(paths) or [Path(".")], settings, fix or diff)
-        result = run(list(paths) or [Path(".")], settings, fix, diff)
+            _add_noqa(list(paths) or [Path(".")], resolver, fix or diff)
+        settings = resolver.root()
+        if show_statistics and settings.output_format not in statistics.FORMATS:
+            raise SettingsError(
+                f"`--output-format {settings.output_format}` cannot show statistics; "
+                f"use {', '.join(statistics.FORMATS)}"
+            )
+        if from_stdin:
+            data = sys.stdin.buffer.read()
+            result = run_stdin(data, stdin_filename, resolver, fix, diff)
+        else:
+            if Path("-") in paths:
+                raise SettingsError("`-` (stdin) cannot be combined with other paths")
+            result = run(list(paths) or [Path(".")], resolver, fix, diff)
     except (SettingsError, DiscoveryError) as error:
         click.echo(f"initlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     stdout = sys.stdout
-    if result.checked == 0:
+    if result.checked == 0 and not from_stdin:
         click.echo("initlint: warning: no Python files found", err=True)
+    if result.fixed_source is not None:  # stdin --fix: the source goes to stdout, findings not
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.fixed_source)
+        sys.stdout.flush()
+        stdout = sys.stderr
     if diff:
         for chunk in result.diffs:
             stdout.write(chunk)
         fixed = result.report.fixed
         if fixed:
             click.echo(f"Would fix {fixed} error{'' if fixed == 1 else 's'}.", err=True)
+    elif show_statistics:
+        statistics.render(result.report, stdout, settings.output_format)
     else:
-        FORMATS[output_format](result.report, stdout)
+        result.report.show_fixes = show_fixes
+        FORMATS[settings.output_format](result.report, stdout)
     for message in result.errors:
         click.echo(f"initlint: error: {message}", err=True)
     sys.exit(exit_code(result, diff, exit_zero))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pathspec
 
+from initlint.resolution import Resolver, is_excluded
 from initlint.settings import Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -62,51 +63,68 @@ def _git_root(start: Path) -> Path | None:
     return None
 
 
-def discover(paths: list[Path], settings: Settings) -> Iterator[Path]:
+def discover(paths: list[Path], resolver: Resolver) -> Iterator[Path]:
     """Files to lint, in a stable order. Explicit files are linted even when excluded,
-    unless ``force_exclude`` (what pre-commit needs)."""
+    unless ``force_exclude`` (what pre-commit needs). Each folder is walked with its own
+    settings (the nearest ``[tool.initlint]``)."""
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise DiscoveryError(f"{given}: No such file or directory")
     seen: set[Path] = set()
     for given in paths:
         absolute = given.resolve() if given.exists() else given.absolute()
-        ignores = _Ignores(_git_root(absolute if absolute.is_dir() else absolute.parent))
-        if given.is_dir():
-            if settings.force_exclude and _is_excluded(absolute, True, settings, ignores):
-                continue
-            for found in _walk(given, settings, ignores):
+        is_dir = given.is_dir()
+        settings = resolver.for_folder(absolute if is_dir else absolute.parent)
+        ignores = _Ignores(_git_root(absolute if is_dir else absolute.parent))
+        if settings.force_exclude and _is_excluded(absolute, is_dir, settings, ignores):
+            continue
+        if is_dir:
+            for found in _walk(given, resolver, ignores):
                 if found not in seen:
                     seen.add(found)
                     yield found
-        else:
-            if settings.force_exclude and _is_excluded(absolute, False, settings, ignores):
-                continue
-            if given not in seen:
-                seen.add(given)
-                yield given
+        elif given not in seen:
+            seen.add(given)
+            yield given
+
+
+def path_excluded(path: Path, settings: Settings) -> bool:
+    """Would ``--force-exclude`` drop this path (stdin's ``--stdin-filename`` too)?"""
+    absolute = Path(os.path.abspath(path))
+    is_dir = path.is_dir()
+    ignores = _Ignores(_git_root(absolute if is_dir else absolute.parent))
+    return _is_excluded(absolute, is_dir, settings, ignores)
 
 
 def _is_excluded(absolute: Path, is_dir: bool, settings: Settings, ignores: _Ignores) -> bool:
-    parts = absolute.parts if is_dir else absolute.parent.parts
-    if any(part in settings.exclude for part in parts) or absolute.name in settings.exclude:
+    """The path or a folder above it (up to the project root) is excluded or gitignored."""
+    if is_excluded(absolute, is_dir, settings):
         return True
+    for parent in absolute.parents:
+        if str(parent) == settings.project_root or parent == parent.parent:
+            break
+        if is_excluded(parent, True, settings):
+            return True
     return settings.respect_gitignore and ignores.ignored(absolute, is_dir)
 
 
-def _walk(top: Path, settings: Settings, ignores: _Ignores) -> Iterator[Path]:
+def _walk(top: Path, resolver: Resolver, ignores: _Ignores) -> Iterator[Path]:
     for folder, dirnames, filenames in os.walk(top, followlinks=False):
         base = Path(folder)
         absolute_base = base.resolve()
+        settings = resolver.for_folder(absolute_base)
+        gitignore = settings.respect_gitignore
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in settings.exclude
-            and not (settings.respect_gitignore and ignores.ignored(absolute_base / d, True))
+            if not is_excluded(absolute_base / d, True, settings)
+            and not (gitignore and ignores.ignored(absolute_base / d, True))
         )
         for name in sorted(filenames):
-            if not name.endswith(PYTHON_SUFFIXES) or name in settings.exclude:
+            if not name.endswith(PYTHON_SUFFIXES):
                 continue
-            if settings.respect_gitignore and ignores.ignored(absolute_base / name, False):
+            if is_excluded(absolute_base / name, False, settings):
+                continue
+            if gitignore and ignores.ignored(absolute_base / name, False):
                 continue
             yield base / name

@@ -111,16 +111,19 @@ def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnost
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     directives = suppression.read_directives(module, positions)
     lines = Lines(text)
-    placed = suppression.with_noqa_rows(_place(positions, violations, lines), text)
+    placed = suppression.with_noqa_rows(_place(positions, violations, lines, settings), text)
     kept, used = suppression.apply(placed, directives)
     if judge_unused:  # after every other finding is known: their suppressions are the used ones
-        idle = suppression.unused(directives, used, settings.select, lines)
+        idle = suppression.unused(directives, used, settings, lines)
         kept += suppression.apply(idle, directives, set())[0]
     return sorted(kept, key=lambda d: (d.start.row, d.start.column, d.code))
 
 
 def _place(
-    positions: Mapping[cst.CSTNode, CodeRange], violations: list[Violation], lines: Lines
+    positions: Mapping[cst.CSTNode, CodeRange],
+    violations: list[Violation],
+    lines: Lines,
+    settings: Settings,
 ) -> list[Diagnostic]:
     """Resolve nodes to positions (computed once per file, only when there are findings)."""
     placed = []
@@ -151,6 +154,7 @@ def _place(
                 applicability = min(
                     rule.fix_applicability, violation.fix.applicability or rule.fix_applicability
                 )
+                applicability = settings.applicability(violation.code, applicability)
                 fix = Fix(violation.fix.title, tuple(edits), applicability)
         placed.append(
             Diagnostic(
@@ -197,29 +201,41 @@ def _plan_key(plan: FixPlan | None) -> object:
 
 
 def fix(text: str, settings: Settings) -> tuple[str, int, list[Diagnostic]]:
-    """Apply fixes until none applies; returns the text, the count fixed, what remains.
+    """Apply fixes until none applies; returns the text, the count fixed, what remains."""
+    text, table, diagnostics = fix_table(text, settings)
+    return text, sum(table.values()), diagnostics
+
+
+def fix_table(text: str, settings: Settings) -> tuple[str, dict[str, int], list[Diagnostic]]:
+    """Apply fixes until none applies; returns the text, how many fixes of each rule code
+    went in (what ``--show-fixes`` lists), and what remains.
 
     Every pass re-parses its result before accepting it (and that parse feeds the next
     pass); a pass whose output does not parse raises FixError and nothing of it is kept.
     """
-    fixed = 0
+    table: dict[str, int] = {}
     limit = settings.fix_threshold
     diagnostics = check(text, settings)
     for _ in range(MAX_FIX_PASSES):
         applicable = [
-            d.fix for d in diagnostics if d.fix is not None and d.fix.applicability >= limit
+            (d.code, d.fix)
+            for d in diagnostics
+            if d.fix is not None and d.fix.applicability >= limit
         ]
         if not applicable:
-            return text, fixed, diagnostics
-        new_text, count = fixes.apply_fixes(text, applicable)
+            return text, table, diagnostics
+        new_text, applied = fixes.apply_fixes_indexed(text, [f for _, f in applicable])
         if new_text == text:
-            return text, fixed, diagnostics
+            return text, table, diagnostics
         try:
             module = cst.parse_module(new_text)
         except (cst.ParserSyntaxError, RecursionError) as error:
             raise FixError(
                 f"a fix produced code that does not parse ({error}); nothing written"
             ) from None
-        text, fixed = new_text, fixed + count
+        text = new_text
+        for index in applied:
+            code = applicable[index][0]
+            table[code] = table.get(code, 0) + 1
         diagnostics = _analyse(text, module, settings)
     raise FixError(f"fixes did not converge after {MAX_FIX_PASSES} passes; nothing written")

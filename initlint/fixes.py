@@ -524,22 +524,30 @@ def _code(context: FileContext, node: cst.CSTNode) -> str:
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
-    """Splice non-overlapping fixes into ``text``; returns the new text and how many applied.
+    """Splice non-overlapping fixes into ``text``; returns the new text and how many applied."""
+    new_text, applied = apply_fixes_indexed(text, list(fixes))
+    return new_text, len(applied)
+
+
+def apply_fixes_indexed(text: str, fixes: Sequence[Fix]) -> tuple[str, list[int]]:
+    """Splice non-overlapping fixes into ``text``; returns the new text and the indices (in
+    ``fixes``) of those applied, so callers can say which rules' fixes went in.
 
     Fixes are taken in order of their first edit; one whose edits touch a region an accepted
     fix already edits is skipped whole (the next pass of the fixpoint loop retries it).
     """
     accepted: list[tuple[int, int, str]] = []
-    count = 0
-    for fix in sorted(fixes, key=lambda f: min(e.start_offset for e in f.edits)):
-        spans = [(e.start_offset, e.end_offset, e.content) for e in fix.edits]
+    applied: list[int] = []
+    order = sorted(range(len(fixes)), key=lambda i: min(e.start_offset for e in fixes[i].edits))
+    for index in order:
+        spans = [(e.start_offset, e.end_offset, e.content) for e in fixes[index].edits]
         if any(_overlaps(span, other) for span in spans for other in accepted):
             continue
         accepted.extend(spans)
-        count += 1
+        applied.append(index)
     for start, end, content in sorted(accepted, reverse=True):
         text = text[:start] + content + text[end:]
-    return text, count
+    return text, applied
 
 
 def _overlaps(a: tuple[int, int, Any], b: tuple[int, int, Any]) -> bool:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from initlint import engine
-from initlint.discovery import discover
+from initlint.discovery import discover, path_excluded
 from initlint.output.report import FileReport, Report
+from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
-from initlint.source import SourceError, read, write_atomic
+from initlint.source import SourceError, SourceText, decode, read, write_atomic
 
 
 @dataclass
@@ -24,15 +26,18 @@ class RunResult:
     diffs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line per file that failed
     checked: int = 0
+    fixed_source: bytes | None = None  # stdin with --fix: the whole (fixed) input
 
 
-def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResult:
-    """Check (and with ``fix``/``diff``, fix) every discovered file."""
-    result = RunResult(Report(fix_threshold=settings.fix_threshold))
-    for path in discover(paths, settings):
+def run(paths: list[Path], resolver: Resolver, fix: bool, diff: bool) -> RunResult:
+    """Check (and with ``fix``/``diff``, fix) every discovered file, each with its own
+    settings (the nearest configuration, ``per-file-ignores`` applied)."""
+    root = resolver.root()
+    result = RunResult(Report(fix_threshold=root.fix_threshold, selected=root.select))
+    for path in discover(paths, resolver):
         result.checked += 1
         try:
-            _file(path, settings, fix, diff, result)
+            _file(path, resolver.for_file(path), fix, diff, result)
         except OSError as error:
             result.errors.append(f"{_display(path)}: cannot write fixes: {error.strerror or error}")
         except RecursionError:
@@ -44,28 +49,76 @@ def run(paths: list[Path], settings: Settings, fix: bool, diff: bool) -> RunResu
     return result
 
 
+def run_stdin(
+    data: bytes, filename: Path | None, resolver: Resolver, fix: bool, diff: bool
+) -> RunResult:
+    """Check source given on standard input, as ruff does: ``--stdin-filename`` names it
+    (for messages, configuration and ``per-file-ignores``); with ``--fix`` the whole input,
+    fixed, is the output, and a file excluded under ``--force-exclude`` passes unchanged."""
+    settings = resolver.for_file(filename) if filename else resolver.root()
+    result = RunResult(Report(fix_threshold=settings.fix_threshold), checked=1)
+    if filename is not None and settings.force_exclude and path_excluded(filename, settings):
+        result.checked = 0
+        result.fixed_source = data if fix and not diff else None
+        return result
+    shown = _display(filename) if filename else "-"
+    absolute = os.path.abspath(filename) if filename else "-"
+    try:
+        source = decode(data)
+    except SourceError as error:
+        _unreadable(shown, absolute, error, settings, result)
+        result.fixed_source = data if fix and not diff else None
+        return result
+    written: list[bytes] = []
+    _check(source, shown, absolute, settings, fix, diff, result, written.append)
+    if fix and not diff:
+        result.fixed_source = written[0] if written else data
+    return result
+
+
 def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResult) -> None:
     shown, absolute = _display(path), os.path.abspath(path)
     try:
         source = read(path)
     except SourceError as error:
-        if PARSE_ERROR in settings.select:
-            unreadable = engine.parse_diagnostic(f"Cannot read file: {error}", 1, 1)
-            result.report.files.append(FileReport(shown, [unreadable], absolute=absolute))
+        _unreadable(shown, absolute, error, settings, result)
         return
+    _check(source, shown, absolute, settings, fix, diff, result, lambda b: write_atomic(path, b))
+
+
+def _unreadable(
+    shown: str, absolute: str, error: SourceError, settings: Settings, result: RunResult
+) -> None:
+    if PARSE_ERROR in settings.select:
+        unreadable = engine.parse_diagnostic(f"Cannot read file: {error}", 1, 1)
+        result.report.files.append(FileReport(shown, [unreadable], absolute=absolute))
+
+
+def _check(
+    source: SourceText,
+    shown: str,
+    absolute: str,
+    settings: Settings,
+    fix: bool,
+    diff: bool,
+    result: RunResult,
+    write: Callable[[bytes], None],
+) -> None:
+    """Check or fix one decoded source; ``write`` receives the fixed bytes."""
     text = source.text
     if fix or diff:
         try:
-            text, fixed, found = engine.fix(source.text, settings)
+            text, fixed_codes, found = engine.fix_table(source.text, settings)
         except engine.FixError as error:
             result.errors.append(f"{shown}: {error}")
-            text, fixed, found = source.text, 0, engine.check(source.text, settings)
+            text, fixed_codes, found = source.text, {}, engine.check(source.text, settings)
         if text != source.text:
             if diff:
                 result.diffs.append(_unified(shown, source.text, text))
             else:
-                write_atomic(path, source.encode(text))
-            result.report.fixed += fixed
+                write(source.encode(text))
+            result.report.fixed += sum(fixed_codes.values())
+            result.report.fixed_by_file[shown] = fixed_codes
     else:
         found = engine.check(text, settings)
     if found:

@@ -63,6 +63,18 @@ class Settings:
         """The least applicability ``--fix`` applies: unsafe fixes only on request."""
         return Applicability.UNSAFE if self.unsafe_fixes else Applicability.SAFE
 
+    def applicability(self, code: str, given: Applicability) -> Applicability:
+        """A fix's applicability after ``fixable``/``unfixable`` (a rule that may not fix
+        still shows its fix, display-only) and ``extend-safe-fixes``/``extend-unsafe-fixes``
+        (the latter wins when a rule is in both, as ruff's)."""
+        if code in self.unfixable or (self.fixable is not None and code not in self.fixable):
+            return Applicability.DISPLAY_ONLY
+        if code in self.extend_unsafe_fixes and given is Applicability.SAFE:
+            return Applicability.UNSAFE
+        if code in self.extend_safe_fixes and given is Applicability.UNSAFE:
+            return Applicability.SAFE
+        return given
+
 
 def expand(selector: str) -> set[str]:
     """The codes a selector names: ``ALL``, a code, a code prefix, or a rule name."""

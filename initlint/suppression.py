@@ -31,6 +31,7 @@ from libcst.metadata import CodeRange
 
 from initlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Position
 from initlint.rules import BY_CODE, BY_NAME
+from initlint.settings import Settings
 
 UNUSED_NOQA = "KIN900"
 
@@ -363,7 +364,7 @@ def is_suppressed(diagnostic: Diagnostic, directives: Sequence[Directive]) -> bo
 
 
 def unused(
-    directives: Sequence[Directive], used: Used, select: frozenset[str], lines: TextLines
+    directives: Sequence[Directive], used: Used, settings: Settings, lines: TextLines
 ) -> list[Diagnostic]:
     """KIN900 findings: directive codes that suppressed nothing.
 
@@ -376,7 +377,7 @@ def unused(
     rule = BY_CODE[UNUSED_NOQA]
     found = []
     for index, directive in enumerate(directives):
-        message, keep, applicability = _judge(directive, index, used, select)
+        message, keep, applicability = _judge(directive, index, used, settings.select)
         if message is None:
             continue
         start = Position(directive.row, directive.start + 1)
@@ -385,7 +386,8 @@ def unused(
         if keep is not None and rule.fix_applicability is not None:
             title = "Remove unused suppression" if not keep else "Remove unused codes"
             edit = _removal(directive, keep, lines)
-            fix = Fix(title, (edit,), min(applicability, rule.fix_applicability))
+            applicability = min(applicability, rule.fix_applicability)
+            fix = Fix(title, (edit,), settings.applicability(UNUSED_NOQA, applicability))
         found.append(
             Diagnostic(
                 UNUSED_NOQA, rule.name, rule.severity, message, start, end, fix, directive.row

@@ -172,7 +172,7 @@ def test_apply_fixes_skips_overlaps_and_splices_in_reverse() -> None:
 
 
 def test_fix_output_that_does_not_parse_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fixes, "apply_fixes", lambda text, _: (text + "\n)(\n", 1))
+    monkeypatch.setattr(fixes, "apply_fixes_indexed", lambda text, _: (text + "\n)(\n", [0]))
     with pytest.raises(engine.FixError, match="does not parse"):
         engine.fix(KERAS, settings_for())
 

@@ -556,3 +556,22 @@ def test_fix_with_kin900_on_disk_removes_stale_codes_and_keeps_the_rest(tmp_path
     assert "KIN900 [*] Unused `# noqa` directive (unused: `KIN102`)" in out
     assert invoke(path, "--extend-select", "KIN900", "--fix")[0] == 0
     assert path.read_text() == stale.replace("KIN101, KIN102, E501", "KIN101, E501")
+
+
+def test_add_noqa_uses_each_files_settings(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.initlint.per-file-ignores]\n"legacy/*" = ["KIN101"]\n', encoding="utf-8"
+    )
+    legacy = tmp_path / "legacy" / "mlp.py"
+    legacy.parent.mkdir()
+    legacy.write_text(keras_mlp(), encoding="utf-8")
+    current = tmp_path / "mlp.py"
+    current.write_text(keras_mlp(), encoding="utf-8")
+    assert invoke(tmp_path, "--add-noqa")[2] == "Added 4 noqa directives.\n"
+    assert legacy.read_text() == keras_mlp(c4="  # noqa: KIN102")
+    assert current.read_text().count("# noqa:") == 3
+    code, _, err = invoke("-", "--add-noqa")
+    assert (code, err) == (
+        2,
+        "initlint: error: `--add-noqa` cannot read stdin: it edits files in place\n",
+    )

@@ -7,6 +7,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from initlint.output import fix_summary
 from initlint.output.report import Report
 
 
@@ -28,5 +29,8 @@ def render(report: Report, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for file, diagnostic in report.diagnostics:
         console.print(headline(report, file.path, diagnostic))
+    if report.show_fixes:
+        for line in fix_summary.lines(report):
+            console.print(Text(line))
     for line in report.summary():
         console.print(Text(line))

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from initlint.diagnostics import Diagnostic
+from initlint.output import fix_summary
 from initlint.output.concise import headline
 from initlint.output.report import FileReport, Report
 
@@ -25,6 +26,12 @@ def render(report: Report, stream: TextIO) -> None:
             marker = "" if diagnostic.fix.applicability.name == "SAFE" else " (unsafe)"
             console.print(Text(f"  = help: {diagnostic.fix.title}{marker}", style="cyan"))
         console.print()
+    if report.show_fixes:
+        shown = fix_summary.lines(report)
+        if report.diagnostics and shown[:1] == [""]:
+            shown = shown[1:]  # each finding already ends with a blank line
+        for line in shown:
+            console.print(Text(line))
     for line in report.summary():
         console.print(Text(line))
 

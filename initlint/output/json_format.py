@@ -6,9 +6,8 @@ import json
 from typing import Any, TextIO
 
 from initlint.diagnostics import Diagnostic, Position
+from initlint.output.links import rule_url
 from initlint.output.report import Report
-
-DOCS_PATH = "rules/{code}.md"  # the rule pages, in the initlint repository
 
 
 def _position(position: Position) -> dict[str, int]:
@@ -16,6 +15,7 @@ def _position(position: Position) -> dict[str, int]:
 
 
 def as_dict(path: str, diagnostic: Diagnostic) -> dict[str, Any]:
+    """One finding as ruff's JSON object (shared by ``json`` and ``json-lines``)."""
     fix = diagnostic.fix
     return {
         "cell": None,
@@ -41,7 +41,7 @@ def as_dict(path: str, diagnostic: Diagnostic) -> dict[str, Any]:
         "name": diagnostic.name,
         "noqa_row": diagnostic.noqa_row,
         "severity": diagnostic.severity.value,
-        "url": DOCS_PATH.format(code=diagnostic.code),
+        "url": rule_url(diagnostic.code),
     }
 
 

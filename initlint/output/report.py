@@ -21,6 +21,9 @@ class Report:
     fixed: int = 0
     fix_threshold: Applicability = Applicability.SAFE
     errors: int = 0  # files that could not be checked (reported on stderr)
+    selected: frozenset[str] = frozenset()  # the rule codes checked (SARIF lists them all)
+    fixed_by_file: dict[str, dict[str, int]] = field(default_factory=dict)  # path → code → n
+    show_fixes: bool = False  # text formats list applied and available fixes (--show-fixes)
 
     @property
     def diagnostics(self) -> list[tuple[FileReport, Diagnostic]]:
