@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from initlint import __version__, baseline, docs
+from initlint.add_noqa import run as run_add_noqa
 from initlint.diagnostics import Severity
 from initlint.discovery import DiscoveryError
 from initlint.output import FORMATS, statistics
@@ -65,6 +66,22 @@ def _list_rules() -> str:
 
 def _tuple(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(split_selectors(values))
+
+
+def _add_noqa(paths: list[Path], resolver: Resolver, fixing: bool) -> None:
+    """``--add-noqa``: suppress every current finding in place; exit 0 (2 on errors)."""
+    if fixing:
+        raise SettingsError("`--add-noqa` cannot be combined with `--fix` or `--diff`")
+    if Path("-") in paths:
+        raise SettingsError("`--add-noqa` cannot read stdin: it edits files in place")
+    result = run_add_noqa(paths, resolver)
+    if result.checked == 0:
+        click.echo("initlint: warning: no Python files found", err=True)
+    for message in result.errors:
+        click.echo(f"initlint: error: {message}", err=True)
+    plural = "" if result.added == 1 else "s"
+    click.echo(f"Added {result.added} noqa directive{plural}.", err=True)
+    sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -131,6 +148,9 @@ def _tuple(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Record every current finding in this baseline file and exit 0.",
 )
 @click.option(
+    "--add-noqa", is_flag=True, help="Add `# noqa` comments for every current finding and exit."
+)
+@click.option(
     "--force-exclude/--no-force-exclude",
     default=None,
     help="Apply exclusions to paths given explicitly.",
@@ -177,6 +197,7 @@ def main(
     strict: bool | None,
     baseline_file: Path | None,
     write_baseline: Path | None,
+    add_noqa: bool,
     force_exclude: bool | None,
     respect_gitignore: bool | None,
     config_path: Path | None,
@@ -219,6 +240,8 @@ def main(
             target = stdin_filename if from_stdin else (paths[0] if paths else Path("."))
             click.echo(show(resolver, target or Path(".")), nl=False)
             return
+        if add_noqa:
+            _add_noqa(list(paths) or [Path(".")], resolver, fix or diff)
         settings = resolver.root()
         if show_statistics and settings.output_format not in statistics.FORMATS:
             raise SettingsError(

@@ -10,12 +10,11 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from initlint import fixes
+from initlint import fixes, suppression
 from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Severity, Violation
 from initlint.frameworks import extract_file, mentions_framework
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
-from initlint.suppression import is_suppressed, noqa_rows
 
 MAX_FIX_PASSES = 10
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -40,8 +39,11 @@ class Lines:
 
 
 def _rules(settings: Settings) -> list[Rule]:
+    engine_made = (PARSE_ERROR, suppression.UNUSED_NOQA)  # found here, not by reading Models
     return [
-        rule() for rule in ALL_RULES if rule.code in settings.select and rule.code != PARSE_ERROR
+        rule()
+        for rule in ALL_RULES
+        if rule.code in settings.select and rule.code not in engine_made
     ]
 
 
@@ -112,12 +114,19 @@ def _analyse(text: str, module: cst.Module, settings: Settings) -> list[Diagnost
         violations = [violation for rule in rules for violation in rule.check_file(extracted)]
     except RecursionError:
         return reported(parse_diagnostic("Cannot analyse: too deeply nested", 1, 1), settings)
-    if not violations:
+    judge_unused = suppression.UNUSED_NOQA in settings.select and (
+        suppression.may_have_directives(text)
+    )
+    if not violations and not judge_unused:
         return []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    noqa = noqa_rows(positions)
-    placed = _place(positions, violations, Lines(text), settings)
-    kept = [d for d in placed if not is_suppressed(d, noqa)]
+    directives = suppression.read_directives(module, positions)
+    lines = Lines(text)
+    placed = suppression.with_noqa_rows(_place(positions, violations, lines, settings), text)
+    kept, used = suppression.apply(placed, directives)
+    if judge_unused:  # after every other finding is known: their suppressions are the used ones
+        idle = suppression.unused(directives, used, settings, lines)
+        kept += suppression.apply(idle, directives, set())[0]
     return sorted(kept, key=lambda d: (d.start.row, d.start.column, d.code))
 
 

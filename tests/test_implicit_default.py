@@ -105,7 +105,7 @@ def rows(code: str) -> list[int]:
 
 def test_registered_as_opt_in() -> None:
     assert BY_CODE[KIN105].opt_in
-    assert [rule.code for rule in ALL_RULES if rule.opt_in] == [KIN105]
+    assert KIN105 in [rule.code for rule in ALL_RULES if rule.opt_in]
 
 
 def test_not_in_the_default_selection() -> None:

@@ -17,25 +17,27 @@ CASES = [
 
 @pytest.mark.parametrize(("rule", "kind", "example"), CASES)
 def test_example(rule: type[Rule], kind: str, example: Example) -> None:
-    found = [d for d in check(example.code, rule.code) if d.code == rule.code]
+    codes = (rule.code, *rule.example_select)
+    found = [d for d in check(example.code, *codes) if d.code == rule.code]
     if kind == "valid":
         assert found == [], f"{rule.code} fired on a valid example: {found}"
         return
     assert found, f"{rule.code} did not fire on an invalid example"
     if example.fixed is None:
-        assert fixed(example.code, rule.code) == example.code, "no fix was promised"
+        assert fixed(example.code, *codes) == example.code, "no fix was promised"
         return
-    after = fixed(example.code, rule.code)
+    after = fixed(example.code, *codes)
     assert after == example.fixed
-    assert [d for d in check(after, rule.code) if d.code == rule.code] == [], "fixed form fires"
-    assert fixed(after, rule.code) == after, "fixing is not idempotent"
+    assert [d for d in check(after, *codes) if d.code == rule.code] == [], "fixed form fires"
+    assert fixed(after, *codes) == after, "fixing is not idempotent"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=[r.code for r in ALL_RULES])
 def test_docstring_example_fires_and_use_instead_is_clean(rule: type[Rule]) -> None:
     bad, good = rule.doc_examples()
-    assert any(d.code == rule.code for d in check(bad, rule.code)), "Example does not fire"
-    assert not [d for d in check(good, rule.code) if d.code == rule.code], "Use instead fires"
+    codes = (rule.code, *rule.example_select)
+    assert any(d.code == rule.code for d in check(bad, *codes)), "Example does not fire"
+    assert not [d for d in check(good, *codes) if d.code == rule.code], "Use instead fires"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=[r.code for r in ALL_RULES])

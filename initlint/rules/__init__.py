@@ -12,6 +12,7 @@ from initlint.rules.parse_error import ParseError
 from initlint.rules.relu_without_he import ReluWithoutHe
 from initlint.rules.selu_without_lecun import SeluWithoutLecun
 from initlint.rules.shared_initializer_instance import SharedInitializerInstance
+from initlint.rules.unused_noqa import UnusedNoqa
 from initlint.rules.zeros_kernel import ZerosKernel
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -25,6 +26,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     GainMismatch,
     ImplicitDefaultMismatch,
     DeprecatedInitAlias,
+    UnusedNoqa,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}

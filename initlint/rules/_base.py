@@ -47,6 +47,8 @@ class Rule:
     fix_applicability: ClassVar[Applicability | None] = None  # None: the rule never fixes
     sometimes_unsafe: ClassVar[bool] = False  # some fixes are unsafe (`FixPlan.applicability`)
     opt_in: ClassVar[bool] = False  # not in the default selection
+    # Other rules selected when the examples run: KIN900 judges only selected rules' codes.
+    example_select: ClassVar[tuple[str, ...]] = ()
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 
