@@ -11,12 +11,12 @@ import pytest
 from initlint.model import Act, ActFamily
 from initlint.semantics import make_act
 from initlint.signal.moments import (
+    _NUMERIC,
     SELU_ALPHA,
     SELU_SCALE,
-    _integrate,  # noqa: PLC2701 - the rules themselves are under test
-    _leaky,
-    _NUMERIC,
     Moments,
+    _integrate,
+    _leaky,
     activation,
     activation_named,
 )
@@ -179,7 +179,7 @@ def test_selu_is_self_normalizing_and_exponential_is_closed() -> None:
     selu = _moments("selu", 1.0)
     assert selu.mean == pytest.approx(0.0, abs=1e-12)
     assert selu.second == pytest.approx(1.0, rel=1e-12)
-    assert SELU_SCALE * SELU_ALPHA == pytest.approx(1.7580993408473766)
+    assert pytest.approx(1.7580993408473766) == SELU_SCALE * SELU_ALPHA
     exp = _moments("exponential", 0.5, 0.2)
     assert exp.mean == pytest.approx(math.exp(0.2 + 0.25))
     assert exp.second == pytest.approx(math.exp(0.4 + 1.0))
@@ -199,7 +199,7 @@ def test_saturating_activations_are_linear_at_tiny_scale(q: float) -> None:
 def test_saturating_activations_at_huge_scale(q: float) -> None:
     s = math.sqrt(q)
     density = 1 / (s * math.sqrt(2 * math.pi))
-    # ∫ sech⁴ = 4/3, ∫ (σ(1-σ))² = 1/6: the transition is narrow against the Gaussian,
+    # ∫ sech⁴ = 4/3, ∫ (s(1-s))² = 1/6: the transition is narrow against the Gaussian,
     # whose curvature over it is a relative correction of order 1/q
     assert _moments("tanh", q).slope2 == pytest.approx(4 / 3 * density, rel=1 / q)
     assert _moments("sigmoid", q).slope2 == pytest.approx(density / 6, rel=1 / q)
@@ -240,7 +240,10 @@ def test_monte_carlo_cross_check(name: str, q: float, mean: float) -> None:
             value, slope = numeric.pair(z)
         values.append(value * value)
         slopes.append(slope * slope)
-    for got, draws in ((act.moments(q, mean).second, values), (act.moments(q, mean).slope2, slopes)):
+    for got, draws in (
+        (act.moments(q, mean).second, values),
+        (act.moments(q, mean).slope2, slopes),
+    ):
         average = math.fsum(draws) / samples
         spread = math.sqrt(math.fsum((d - average) ** 2 for d in draws) / samples / samples)
         assert abs(got - average) < 5 * spread + 1e-12

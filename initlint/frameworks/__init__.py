@@ -111,12 +111,13 @@ def build_models(
 
 def _link(objs: list[LayerObj], built: tuple[Layer, ...]) -> tuple[Layer, ...]:
     """Fill ``Layer.feeds``/``normalized``: an edge only where one weight layer's output
-    reaches exactly one weight layer of the same model, not through a concatenation, on every
-    path with the same normalization, and that layer is applied to nothing else."""
+    reaches exactly one weight layer of the same model and nothing else (no residual sum, no
+    return, no call we cannot follow), not through a concatenation, on every path with the
+    same normalization, and that layer is applied to nothing else."""
     index = {id(obj): position for position, obj in enumerate(objs)}
     linked = list(built)
     for position, obj in enumerate(objs):
-        if obj.init is None or not obj.targets:
+        if obj.init is None or not obj.targets or obj.escapes:
             continue
         edges = {(id(target), normed, joined) for target, normed, joined in obj.targets}
         if len(edges) != 1:

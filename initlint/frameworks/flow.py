@@ -2376,8 +2376,10 @@ class Walker:
         """A value used where we cannot follow it: its pairing becomes unknown."""
         if isinstance(value, Flow):
             for leaf in value.leaves():
-                if leaf.layer is not None and not leaf.activated:
-                    leaf.layer.acts.append(UNKNOWN_ACT)
+                if leaf.layer is not None:
+                    leaf.layer.escapes = True  # the signal model must not follow past it
+                    if not leaf.activated:
+                        leaf.layer.acts.append(UNKNOWN_ACT)
 
     @staticmethod
     def _finish(flow: Flow) -> None:
@@ -2387,6 +2389,7 @@ class Walker:
             if not leaf.activated:
                 leaf.layer.acts.append(LINEAR_ACT)
             leaf.layer.chain_end = True
+            leaf.layer.escapes = True
 
 
 # Expressions `_eval` reads itself; any other expression is walked child by child.

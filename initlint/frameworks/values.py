@@ -46,6 +46,7 @@ class LayerObj:
     # each value this one was applied to (None: an input, or a value we could not follow).
     targets: list[tuple[LayerObj, bool, bool]] = field(default_factory=list)
     sources: list[LayerObj | None] = field(default_factory=list)
+    escapes: bool = False  # its output is also used where we cannot follow it, or returned
 
 
 @dataclass(eq=False)
