@@ -92,6 +92,10 @@ class Init:
     value: float | None = None  # the constant of a constant/zeros init
     gain2: float | None = None  # Var(w)*fan for fan-scaled inits, when literal
     variance: float | None = None  # Var(w) of a fixed-scale random init, when literal
+    mean: float | None = None  # E[w] of a fixed-scale random init, when literal (U[0,1): 0.5)
+    # The fan a fan-scaled init divides by ("fan_in", "fan_out", "fan_avg"), when an argument
+    # sets it (Keras VarianceScaling, torch kaiming_); None: the function's default.
+    mode: str | None = None
     params: tuple[tuple[str, str], ...] = ()  # literal keyword arguments as source text
     keyword: str = "kernel_initializer"  # the Keras argument that takes it, for a fix to add
     # What a torch gain argument says (kaiming_'s `nonlinearity`/`a`, xavier_/orthogonal_'s
@@ -154,6 +158,13 @@ class Layer:
     # `net[0]`, `fc`), for messages that say what to write; "" when it is not bound.
     path: str = ""
     synthetic: bool = False  # built inside a framework composite (TransformerEncoderLayer)
+    # For the signal model: the index, in its model's ``layers``, of the one weight layer this
+    # layer's output reaches (through activations, dropout, pooling, reshapes and norms) when
+    # that layer reads nothing else; None otherwise (a residual sum, a concatenation, several
+    # consumers, a layer of another model, flow we could not follow). ``normalized``: a
+    # normalization layer sits on that path.
+    feeds: int | None = None
+    normalized: bool = False
     node: Any = field(default=None, compare=False, repr=False)  # the constructor call
     context: Any = field(default=None, compare=False, repr=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -102,11 +103,35 @@ def build_models(
     for owner, members in groups.items():
         if not any(member.init is not None for member in members):
             continue
-        built = tuple(
-            _layer(member, acts, by_call) for member in sorted(members, key=lambda m: m.order)
-        )
-        models.append(Model(owner, members[0].framework, built))
+        ordered = sorted(members, key=lambda m: m.order)
+        built = tuple(_layer(member, acts, by_call) for member in ordered)
+        models.append(Model(owner, members[0].framework, _link(ordered, built)))
     return models
+
+
+def _link(objs: list[LayerObj], built: tuple[Layer, ...]) -> tuple[Layer, ...]:
+    """Fill ``Layer.feeds``/``normalized``: an edge only where one weight layer's output
+    reaches exactly one weight layer of the same model and nothing else (no residual sum, no
+    return, no call we cannot follow), not through a concatenation, on every path with the
+    same normalization, and that layer is applied to nothing else."""
+    index = {id(obj): position for position, obj in enumerate(objs)}
+    linked = list(built)
+    for position, obj in enumerate(objs):
+        if obj.init is None or not obj.targets or obj.escapes:
+            continue
+        edges = {(id(target), normed, joined) for target, normed, joined in obj.targets}
+        if len(edges) != 1:
+            continue
+        ((target_id, normed, joined),) = edges
+        target = objs[index[target_id]] if target_id in index else None
+        if joined or target is None or target is obj or target.init is None:
+            continue
+        if not target.sources or any(source is not obj for source in target.sources):
+            continue
+        linked[position] = dataclasses.replace(
+            built[position], feeds=index[target_id], normalized=normed
+        )
+    return tuple(linked)
 
 
 def _layer(obj: LayerObj, acts: dict[int, Act], by_call: dict[int, list[LayerObj | None]]) -> Layer:

@@ -1548,7 +1548,7 @@ class Walker:
             right = self._eval(node.right, scope)
             for flow, other in ((left, right), (right, left)):
                 if isinstance(flow, Flow) and _is_bias(other):
-                    return Flow(flow.layer, flow.activated, flow.width)
+                    return dataclasses.replace(flow, parts=(), leading=None)
             self._consume(left)
             self._consume(right)
             return None
@@ -1738,7 +1738,11 @@ class Walker:
                 if isinstance(receiver, Flow):
                     if method in torch.PASSTHROUGH_METHODS:  # `.view(...)` may change width
                         same = method in ("to", "float", "half", "type_as", "contiguous")
-                        return receiver if same else Flow(receiver.layer, receiver.activated)
+                        if same:
+                            return receiver
+                        return Flow(
+                            receiver.layer, receiver.activated, normalized=receiver.normalized
+                        )
                     act = torch.function_act(method, None, f".{method}()")
                     return self._activate(receiver, act)
                 self._consume(receiver)
@@ -1863,7 +1867,9 @@ class Walker:
         if flow is None:
             return None
         if what is What.PASSTHROUGH:
-            return flow if "dropout" in recognized.name else Flow(flow.layer, flow.activated)
+            if "dropout" in recognized.name:
+                return flow
+            return Flow(flow.layer, flow.activated, normalized=flow.normalized)
         return self._activate(flow, self._function_act(recognized, node, scope))
 
     def _function_act(self, recognized: Recognized, node: cst.BaseExpression, scope: Scope) -> Act:
@@ -2304,11 +2310,14 @@ class Walker:
                 flow = self._apply(item, flow)
             return flow
         if obj.init is not None:
+            joined = bool(flow.parts)
             for leaf in flow.leaves():
+                obj.sources.append(None if joined else leaf.layer)
                 if leaf.layer is not None:
                     if not leaf.activated:
                         leaf.layer.acts.append(LINEAR_ACT)
                     leaf.layer.feeds_weight = True
+                    leaf.layer.targets.append((obj, leaf.normalized, joined))
             if obj.kind is LayerKind.DENSE and obj.fan_in is None and flow.width is not None:
                 obj.fan_in = flow.width  # Dense(64) after Dense(128): fan_in 128
             keras_conv = obj.kind is LayerKind.CONV and obj.framework is Framework.KERAS
@@ -2330,13 +2339,25 @@ class Walker:
             return Flow(obj, width=width)
         if obj.kind is LayerKind.ACTIVATION:
             return self._activate(flow, obj.inline_act or UNKNOWN_ACT)
-        if obj.kind is LayerKind.NORMALIZATION or _keeps_width(obj.type):
+        if obj.kind is LayerKind.NORMALIZATION:
+            return dataclasses.replace(
+                flow,
+                normalized=True,
+                parts=tuple(dataclasses.replace(part, normalized=True) for part in flow.parts),
+            )
+        if _keeps_width(obj.type):
             return flow
         if obj.type == "Input":  # the first item of a Sequential: the input's width
             return Flow(None, width=obj.units)
         if obj.kind is LayerKind.PASSTHROUGH:  # pooling, flatten, reshape: a new width
             width = obj.units if obj.type == "Flatten" else None  # Flatten(input_shape=...)
-            return Flow(flow.layer, flow.activated, width=width, parts=flow.parts)
+            return Flow(
+                flow.layer,
+                flow.activated,
+                width=width,
+                parts=flow.parts,
+                normalized=flow.normalized,
+            )
         self._consume(flow)
         return _PARAM_FLOW
 
@@ -2348,15 +2369,17 @@ class Walker:
         if flow.layer is None or flow.activated:
             return flow
         flow.layer.acts.append(act)
-        return Flow(flow.layer, activated=True, width=flow.width)
+        return Flow(flow.layer, activated=True, width=flow.width, normalized=flow.normalized)
 
     @staticmethod
     def _consume(value: Value) -> None:
         """A value used where we cannot follow it: its pairing becomes unknown."""
         if isinstance(value, Flow):
             for leaf in value.leaves():
-                if leaf.layer is not None and not leaf.activated:
-                    leaf.layer.acts.append(UNKNOWN_ACT)
+                if leaf.layer is not None:
+                    leaf.layer.escapes = True  # the signal model must not follow past it
+                    if not leaf.activated:
+                        leaf.layer.acts.append(UNKNOWN_ACT)
 
     @staticmethod
     def _finish(flow: Flow) -> None:
@@ -2366,6 +2389,7 @@ class Walker:
             if not leaf.activated:
                 leaf.layer.acts.append(LINEAR_ACT)
             leaf.layer.chain_end = True
+            leaf.layer.escapes = True
 
 
 # Expressions `_eval` reads itself; any other expression is walked child by child.

@@ -511,7 +511,12 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
     if known is None or (isinstance(value, cst.Call) and has_star_args(value)):
         return _unknown(value, context)
     constant = known.value
-    variance = _random_variance(known.pascal, None) if known.family is InitFamily.RANDOM else None
+    variance, mean = (
+        _random_stats(known.pascal, None) if known.family is InitFamily.RANDOM else (None, None)
+    )
+    gain2: float | None = 1.0 if known.pascal in ("VarianceScaling", "Orthogonal") else None
+    mode = "fan_in" if known.pascal == "VarianceScaling" else None
+    gain_given = False
     params: list[tuple[str, str]] = []
     if isinstance(value, cst.Call):
         if known.pascal == "Constant":
@@ -519,8 +524,13 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
             constant = 0.0 if given is None else literal_number(given)
         elif known.pascal == "VarianceScaling":
             known = _variance_scaling(value, known)
+            gain2, mode = _scale_and_mode(value)
+        elif known.pascal == "Orthogonal":
+            gain_node = argument(value, 0, "gain")
+            gain = 1.0 if gain_node is None else literal_number(gain_node)
+            gain2, gain_given = None if gain is None else gain * gain, gain_node is not None
         elif known.family is InitFamily.RANDOM:
-            variance = _random_variance(known.pascal, value)
+            variance, mean = _random_stats(known.pascal, value)
         for arg in value.args:
             if arg.keyword is not None:
                 params.append((arg.keyword.value, source_text(arg.value)))
@@ -534,6 +544,10 @@ def initializer_value(value: cst.BaseExpression, imports: Imports, context: obje
         distribution=known.distribution,
         value=constant,
         variance=variance,
+        mean=mean,
+        gain2=gain2,
+        mode=mode,
+        gain_given=gain_given,
         params=tuple(params),
         display=display,
         node=value,
@@ -564,6 +578,9 @@ def _config(value: cst.Dict, context: object) -> Init:
     elif config is not None:
         return _unknown(value, context)
     family, constant, variance = known.family, known.value, None
+    mean: float | None = None
+    gain2: float | None = None
+    fan_mode: str | None = None
     if known.pascal == "VarianceScaling":
         scale = literal_or(options.get("scale"), 1.0)
         mode = literal_string(options["mode"]) if "mode" in options else "fan_in"
@@ -575,7 +592,7 @@ def _config(value: cst.Dict, context: object) -> Init:
         if scale is None or mode is None or dist is None:
             return _unknown(value, context)
         known = semantics.keras_variance_scaling(scale, mode, dist)
-        family = known.family
+        family, gain2, fan_mode = known.family, scale, mode
     elif known.pascal == "Constant":
         constant = literal_or(options.get("value"), 0.0)
         family = semantics.constant_family(constant)
@@ -585,10 +602,12 @@ def _config(value: cst.Dict, context: object) -> Init:
         if known.pascal == "RandomUniform":
             lo, hi = literal_or(low, -0.05), literal_or(high, 0.05)
             variance = None if lo is None or hi is None else (hi - lo) ** 2 / 12.0
+            mean = None if lo is None or hi is None else 0.5 * (lo + hi)
         else:
             std = literal_or(spread, 0.05)
             scale_down = _TRUNCATION if known.pascal == "TruncatedNormal" else 1.0
             variance = None if std is None else std * std * scale_down
+            mean = literal_or(options.get("mean"), 0.0)
     return Init(
         name=known.snake,
         family=family,
@@ -598,6 +617,9 @@ def _config(value: cst.Dict, context: object) -> Init:
         distribution=known.distribution,
         value=constant,
         variance=variance,
+        mean=mean,
+        gain2=gain2,
+        mode=fan_mode,
         display=source_text(value),
         node=value,
         context=context,
@@ -672,7 +694,10 @@ def _tf_initializer(qualified: str, value: cst.BaseExpression, context: object) 
 
     snake = kind.removesuffix("_initializer").removesuffix("_v2")
     variance: float | None = None
+    mean: float | None = None
     constant: float | None = None
+    gain2: float | None = None
+    fan_mode: str | None = None
     if kind == "constant_initializer":
         constant = number(0, "value", 0.0)
         family = semantics.constant_family(constant)
@@ -685,13 +710,15 @@ def _tf_initializer(qualified: str, value: cst.BaseExpression, context: object) 
         high = number(1, "maxval", 0.05 if kind.endswith("_v2") else 1.0)
         family = InitFamily.RANDOM
         variance = None if low is None or high is None else (high - low) ** 2 / 12.0
+        mean = None if low is None or high is None else 0.5 * (low + high)
     elif kind.startswith(("random_normal", "truncated_normal")):
         std = number(1, "stddev", 0.05 if kind.endswith("_v2") else 1.0)
         family = InitFamily.RANDOM
         cut = _TRUNCATION if kind.startswith("truncated") else 1.0
         variance = None if std is None else std * std * cut
+        mean = number(0, "mean", 0.0)
     elif kind in ("variance_scaling_initializer", "contrib_variance_scaling", "xavier_initializer"):
-        family = _tf_variance_scaling(kind, call)
+        family, gain2, fan_mode = _tf_variance_scaling(kind, call)
     else:
         known = semantics.KERAS_INITS.get(snake)
         family = known.family if known is not None else InitFamily.UNKNOWN
@@ -705,26 +732,32 @@ def _tf_initializer(qualified: str, value: cst.BaseExpression, context: object) 
         spelling=Spelling.OPAQUE,
         value=constant,
         variance=variance,
+        mean=mean,
+        gain2=gain2,
+        mode=fan_mode,
         display=source_text(value),
         node=value,
         context=context,
     )
 
 
-def _tf_variance_scaling(kind: str, call: cst.Call | None) -> InitFamily:
+def _tf_variance_scaling(
+    kind: str, call: cst.Call | None
+) -> tuple[InitFamily, float | None, str | None]:
     """TF1 ``variance_scaling_initializer(scale=1, mode="fan_in")``, contrib's
     ``variance_scaling_initializer(factor=2.0, mode="FAN_IN")`` (He) and
-    ``xavier_initializer()`` (Glorot), by their arguments."""
+    ``xavier_initializer()`` (Glorot), by their arguments: family, scale and mode."""
     if kind == "xavier_initializer":
-        return InitFamily.GLOROT
+        return InitFamily.GLOROT, 1.0, "fan_avg"
     contrib = kind == "contrib_variance_scaling"
     scale_node = argument(call, 0, "factor" if contrib else "scale") if call else None
     mode_node = argument(call, 1, "mode") if call else None
     scale = literal_or(scale_node, 2.0 if contrib else 1.0)
     mode = "fan_in" if mode_node is None else literal_string(mode_node)
     if scale is None or mode is None:
-        return InitFamily.UNKNOWN
-    return semantics.keras_variance_scaling(scale, mode.lower(), "truncated_normal").family
+        return InitFamily.UNKNOWN, None, None
+    family = semantics.keras_variance_scaling(scale, mode.lower(), "truncated_normal").family
+    return family, scale, mode.lower()
 
 
 def _identifier(text: str, spelling: Spelling, node: cst.BaseExpression, context: object) -> Init:
@@ -740,9 +773,10 @@ def _identifier(text: str, spelling: Spelling, node: cst.BaseExpression, context
         spelling=spelling,
         distribution=known.distribution,
         value=known.value,
-        variance=_random_variance(known.pascal, None)
+        variance=_random_stats(known.pascal, None)[0]
         if known.family is InitFamily.RANDOM
         else None,
+        mean=_random_stats(known.pascal, None)[1] if known.family is InitFamily.RANDOM else None,
         display=source_text(node),
         node=node,
         context=context,
@@ -765,8 +799,10 @@ def _variance_scaling(call: cst.Call, base: semantics.KerasInit) -> semantics.Ke
 _TRUNCATION = 0.7737413
 
 
-def _random_variance(pascal: str, call: cst.Call | None) -> float | None:
-    """Var(w) of RandomNormal/RandomUniform/TruncatedNormal from literal arguments or defaults."""
+def _random_stats(pascal: str, call: cst.Call | None) -> tuple[float | None, float | None]:
+    """(Var(w), E[w]) of RandomNormal/RandomUniform/TruncatedNormal from literal arguments or
+    defaults (§1.2: ``RandomUniform(minval=-0.05, maxval=0.05)``, ``RandomNormal(mean=0.0,
+    stddev=0.05)``)."""
 
     def given(position: int, keyword: str, default: float) -> float | None:
         node = argument(call, position, keyword) if call is not None else None
@@ -774,11 +810,23 @@ def _random_variance(pascal: str, call: cst.Call | None) -> float | None:
 
     if pascal == "RandomUniform":
         low, high = given(0, "minval", -0.05), given(1, "maxval", 0.05)
-        return None if low is None or high is None else (high - low) ** 2 / 12.0
+        if low is None or high is None:
+            return None, None
+        return (high - low) ** 2 / 12.0, 0.5 * (low + high)
     stddev = given(1, "stddev", 0.05)
-    if stddev is None:
-        return None
-    return stddev * stddev * (_TRUNCATION if pascal == "TruncatedNormal" else 1.0)
+    variance = None if stddev is None else stddev * stddev
+    if variance is not None and pascal == "TruncatedNormal":
+        variance *= _TRUNCATION
+    return variance, given(0, "mean", 0.0)
+
+
+def _scale_and_mode(call: cst.Call) -> tuple[float | None, str | None]:
+    """``VarianceScaling(scale, mode)``'s scale (its Var(w)·n) and mode, when literal."""
+    scale_node = argument(call, 0, "scale")
+    scale = 1.0 if scale_node is None else literal_number(scale_node)
+    mode_node = argument(call, 1, "mode")
+    mode = "fan_in" if mode_node is None else literal_string(mode_node)
+    return scale, mode
 
 
 def input_width(call: cst.Call, axis: int = -1) -> int | None:

@@ -312,6 +312,8 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
     value: float | None = None
     gain = _NO_GAIN
     variance: float | None = None
+    mean: float | None = None
+    mode: str | None = None
     params = tuple(
         (arg.keyword.value, source_text(arg.value)) for arg in call.args if arg.keyword is not None
     )
@@ -324,15 +326,20 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
         family = semantics.constant_family(value)
     elif canonical.startswith("kaiming_"):
         gain = _kaiming_gain(call)
-        mode = literal_string(argument(call, 2, "mode"))
-        if gain.gain2 is None or (mode is not None and mode.lower() not in ("fan_in", "fan_out")):
-            family = InitFamily.UNKNOWN
+        mode_node = argument(call, 2, "mode")
+        mode = literal_string(mode_node)
+        if mode is not None:
+            mode = mode.lower()
+        if gain.gain2 is None or (mode_node is not None and mode not in ("fan_in", "fan_out")):
+            family, mode = InitFamily.UNKNOWN, None
         else:
             family = semantics.torch_kaiming_family(gain.nonlinearity or "", gain.gain2)
     elif family is InitFamily.RANDOM:
         variance = random_variance(canonical, call, 1)
+        mean = random_mean(canonical, call, 1)
     if has_star_args(call) and canonical not in ("zeros_", "ones_"):
         family, gain, variance = InitFamily.UNKNOWN, _NO_GAIN, None  # `**cfg` may set anything
+        mean = mode = None
     elif canonical.startswith("xavier_"):
         gain = _gain_argument(argument(call, 1, "gain"))
         if gain.gain2 is None:
@@ -351,6 +358,8 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
         value=value,
         gain2=gain.gain2,
         variance=variance,
+        mean=mean,
+        mode=mode,
         params=params,
         display=source_text(call),
         node=call,
@@ -362,26 +371,64 @@ def init_call(function: str, call: cst.Call, context: object) -> Init:
 
 
 def random_variance(method: str, call: cst.Call, offset: int) -> float | None:
-    """Var(w) of ``normal_``/``uniform_``/``trunc_normal_`` from literal arguments (§2.1, §2.5).
+    """Var(w) of ``normal_``/``uniform_``/``trunc_normal_``/``sparse_`` from literal
+    arguments (§2.1, §2.5); for ``sparse_`` the second moment E[w²] = (1-sparsity)·std², since
+    the zeroed entries are part of the kernel (its mean is 0).
 
     ``offset`` is 1 for ``nn.init.f(tensor, ...)`` and 0 for ``tensor.f(...)``.
     """
-    if method in ("normal_", "sparse_"):
-        std = literal_or(argument(call, offset + 1, "std"), 0.01 if method == "sparse_" else 1.0)
+    if method == "sparse_":
+        sparsity = literal_number(argument(call, 1, "sparsity"))
+        std = literal_or(argument(call, 2, "std"), 0.01)
+        return None if sparsity is None or std is None else (1.0 - sparsity) * std * std
+    if method == "normal_":
+        std = literal_or(argument(call, offset + 1, "std"), 1.0)
         return None if std is None else std * std
     if method == "uniform_":
-        low = literal_or(argument(call, offset, "a" if offset else "from"), 0.0)
-        high = literal_or(argument(call, offset + 1, "b" if offset else "to"), 1.0)
+        low, high = _uniform_bounds(call, offset)
         return None if low is None or high is None else (high - low) ** 2 / 12.0
     if method == "trunc_normal_":  # cut at absolute a, b: untruncated beyond 3 std
-        mean = literal_or(argument(call, 1, "mean"), 0.0)
-        std = literal_or(argument(call, 2, "std"), 1.0)
-        low = literal_or(argument(call, 3, "a"), -2.0)
-        high = literal_or(argument(call, 4, "b"), 2.0)
+        mean, std, low, high = _trunc_normal_arguments(call)
         if mean is None or std is None or low is None or high is None:
             return None
         return std * std if min(mean - low, high - mean) >= 3 * std else None
     return None
+
+
+def random_mean(method: str, call: cst.Call, offset: int) -> float | None:
+    """E[w] of the same calls: ``uniform_(w)`` is U[0, 1), mean 1/2; ``normal_(w, 1.0)`` 1.
+    A ``trunc_normal_`` is centred on its mean only when the cut is symmetric about it."""
+    if method == "sparse_":
+        return 0.0
+    if method == "normal_":
+        return literal_or(argument(call, offset, "mean"), 0.0)
+    if method == "uniform_":
+        low, high = _uniform_bounds(call, offset)
+        return None if low is None or high is None else 0.5 * (low + high)
+    if method == "trunc_normal_":
+        mean, std, low, high = _trunc_normal_arguments(call)
+        if mean is None or std is None or low is None or high is None:
+            return None
+        symmetric = math.isclose(mean - low, high - mean)
+        return mean if symmetric or min(mean - low, high - mean) >= 3 * std else None
+    return None
+
+
+def _uniform_bounds(call: cst.Call, offset: int) -> tuple[float | None, float | None]:
+    low = literal_or(argument(call, offset, "a" if offset else "from"), 0.0)
+    high = literal_or(argument(call, offset + 1, "b" if offset else "to"), 1.0)
+    return low, high
+
+
+def _trunc_normal_arguments(
+    call: cst.Call,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    return (
+        literal_or(argument(call, 1, "mean"), 0.0),
+        literal_or(argument(call, 2, "std"), 1.0),
+        literal_or(argument(call, 3, "a"), -2.0),
+        literal_or(argument(call, 4, "b"), 2.0),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +501,7 @@ def method_init(method: str, call: cst.Call, context: object) -> Init:
         distribution=distribution,
         value=value,
         variance=random_variance(method, call, 0) if family is InitFamily.RANDOM else None,
+        mean=random_mean(method, call, 0) if family is InitFamily.RANDOM else None,
         display=source_text(call),
         node=call,
         context=context,
@@ -634,6 +682,7 @@ def factory_init(function: str, call: cst.Call, context: object) -> tuple[Init, 
     else:
         ndim = len(shape)
     value: float | None = None
+    mean: float | None = None
     family, distribution, variance = InitFamily.UNKNOWN, None, None
     if function == "zeros":
         family, value = InitFamily.ZEROS, 0.0
@@ -644,8 +693,10 @@ def factory_init(function: str, call: cst.Call, context: object) -> tuple[Init, 
         family = semantics.constant_family(value)
     elif function == "randn":
         family, distribution, variance = InitFamily.RANDOM, Distribution.NORMAL, 1.0
+        mean = 0.0
     elif function == "rand":
         family, distribution, variance = InitFamily.RANDOM, Distribution.UNIFORM, 1.0 / 12.0
+        mean = 0.5
     elif function == "eye":
         family, ndim = InitFamily.IDENTITY, 2
     init = Init(
@@ -657,6 +708,7 @@ def factory_init(function: str, call: cst.Call, context: object) -> tuple[Init, 
         distribution=distribution,
         value=value,
         variance=variance,
+        mean=mean if family is InitFamily.RANDOM else None,
         display=source_text(call),
         node=call,
         context=context,
@@ -698,4 +750,4 @@ def scaled(init: Init) -> Init:
     """A factory's values times a factor we do not evaluate: random stays random with an
     unknown variance; a constant becomes an unknown constant."""
     family = InitFamily.RANDOM if init.family is InitFamily.RANDOM else InitFamily.UNKNOWN
-    return dataclasses.replace(init, family=family, variance=None, value=None)
+    return dataclasses.replace(init, family=family, variance=None, mean=None, value=None)

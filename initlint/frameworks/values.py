@@ -41,6 +41,12 @@ class LayerObj:
     # the submodules a built-in composite creates itself (nn.TransformerEncoderLayer's linear1)
     parts: dict[str, Any] = field(default_factory=dict)
     synthetic: bool = False  # one of those submodules: built with its defaults
+    # Data-flow edges for the signal model: each weight layer this one's output reaches
+    # (with whether a normalization sat between, and whether through a concatenation), and
+    # each value this one was applied to (None: an input, or a value we could not follow).
+    targets: list[tuple[LayerObj, bool, bool]] = field(default_factory=list)
+    sources: list[LayerObj | None] = field(default_factory=list)
+    escapes: bool = False  # its output is also used where we cannot follow it, or returned
 
 
 @dataclass(eq=False)
@@ -77,6 +83,7 @@ class Flow:
     width: int | None = None  # features per example, while a Dense/Linear output is unchanged
     parts: tuple[Flow, ...] = ()  # a concatenation: each part's units pass through unchanged
     leading: int | None = None  # an input's first axis: channels, under channels_first
+    normalized: bool = False  # a normalization layer has been applied since ``layer``
 
     def leaves(self) -> tuple[Flow, ...]:
         """The flows this value is made of: itself, or the parts of a concatenation (kept
