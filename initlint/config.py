@@ -51,6 +51,10 @@ def _table_of_strings(value: object) -> bool:
     )
 
 
+def _factor(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 1
+
+
 # key → (type test, what the type should be, whether its strings are rule selectors)
 _Check = tuple[Callable[[object], bool], str, bool]
 KEYS: dict[str, _Check] = {
@@ -70,6 +74,8 @@ KEYS: dict[str, _Check] = {
     "respect-gitignore": (lambda v: isinstance(v, bool), "true or false", False),
     "force-exclude": (lambda v: isinstance(v, bool), "true or false", False),
     "strict": (lambda v: isinstance(v, bool), "true or false", False),
+    "scale-tolerance": (_factor, "a number greater than 1", False),
+    "drift-threshold": (_factor, "a number greater than 1", False),
 }
 
 

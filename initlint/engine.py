@@ -40,8 +40,12 @@ class Lines:
 
 def _rules(settings: Settings) -> list[Rule]:
     engine_made = (PARSE_ERROR, suppression.UNUSED_NOQA)  # found here, not by reading Models
+    options = {
+        "scale_tolerance": settings.scale_tolerance,
+        "drift_threshold": settings.drift_threshold,
+    }
     return [
-        rule()
+        rule(options)
         for rule in ALL_RULES
         if rule.code in settings.select and rule.code not in engine_made
     ]

@@ -55,6 +55,8 @@ class Settings:
     warn: frozenset[str] = frozenset()  # codes demoted to warnings (shown, exit 0 unless strict)
     strict: bool = False  # warnings fail the run too
     output_format: str = "full"
+    scale_tolerance: float = 8.0  # KIN201: how far Var(w)·fan_in may be from what is needed
+    drift_threshold: float = 100.0  # KIN202: how much excess drift a chain may show
     project_root: str = ""  # the folder of the pyproject.toml the settings came from
     config_file: str = ""  # that file, or --config's
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -51,6 +51,14 @@ class Rule:
     example_select: ClassVar[tuple[str, ...]] = ()
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
+
+    def __init__(self, options: Mapping[str, float] | None = None) -> None:
+        self.options: Mapping[str, float] = options or {}
+
+    def option(self, name: str, default: float) -> float:
+        """A numeric setting from ``[tool.initlint]`` (``scale-tolerance`` → ``scale_tolerance``),
+        or the rule's default."""
+        return self.options.get(name, default)
 
     def check_file(self, file: FileModels) -> Iterator[Violation]:
         """What the engine calls once per file: by default, ``check`` on each model. A rule
