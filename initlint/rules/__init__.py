@@ -12,6 +12,7 @@ from initlint.rules.parse_error import ParseError
 from initlint.rules.relu_without_he import ReluWithoutHe
 from initlint.rules.selu_without_lecun import SeluWithoutLecun
 from initlint.rules.shared_initializer_instance import SharedInitializerInstance
+from initlint.rules.signal_drift import SignalDrift
 from initlint.rules.unscaled_random_init import UnscaledRandomInit
 from initlint.rules.unused_noqa import UnusedNoqa
 from initlint.rules.zeros_kernel import ZerosKernel
@@ -27,6 +28,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     GainMismatch,
     ImplicitDefaultMismatch,
     UnscaledRandomInit,
+    SignalDrift,
     DeprecatedInitAlias,
     UnusedNoqa,
 )
