@@ -12,10 +12,12 @@ from initlint.add_noqa import run as run_add_noqa
 from initlint.diagnostics import Severity
 from initlint.discovery import DiscoveryError
 from initlint.output import FORMATS, statistics
+from initlint.output.signal_table import render_json, render_text
 from initlint.resolution import Overrides, Resolver, show
 from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
 from initlint.runner import RunResult, run, run_stdin
 from initlint.settings import SettingsError, split_selectors
+from initlint.signal_run import signal_tables
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -62,6 +64,18 @@ def _list_rules() -> str:
         opt = " (opt-in)" if rule.opt_in else ""
         lines.append(f"{rule.code}  {rule.name:<{width}}  {rule.summary}{fix}{opt}")
     return "\n".join(lines)
+
+
+def _signal(paths: list[Path], resolver: Resolver) -> None:
+    """``--signal``: tables (or JSON) of the signal model; exit 2 if a file failed."""
+    found, errors = signal_tables(paths, resolver)
+    if resolver.root().output_format == "json":
+        render_json(found, sys.stdout)
+    else:
+        render_text(found, sys.stdout)
+    for message in errors:
+        click.echo(f"initlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
 def _tuple(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -172,6 +186,12 @@ def _add_noqa(paths: list[Path], resolver: Resolver, fixing: bool) -> None:
     help="The name of the file read from stdin (`-`), for messages and per-file settings.",
 )
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and exit.")
+@click.option(
+    "--signal",
+    "show_signal",
+    is_flag=True,
+    help="Print each model's signal table (Var(w)·fan_in, forward q, gradient) and exit.",
+)
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.version_option(__version__, "--version", prog_name="initlint")
@@ -203,6 +223,7 @@ def main(
     config_path: Path | None,
     stdin_filename: Path | None,
     show_settings: bool,
+    show_signal: bool,
     list_rules: bool,
     explain: str | None,
 ) -> None:
@@ -240,6 +261,8 @@ def main(
             target = stdin_filename if from_stdin else (paths[0] if paths else Path("."))
             click.echo(show(resolver, target or Path(".")), nl=False)
             return
+        if show_signal:
+            _signal(list(paths) or [Path(".")], resolver)
         if add_noqa:
             _add_noqa(list(paths) or [Path(".")], resolver, fix or diff)
         settings = resolver.root()
