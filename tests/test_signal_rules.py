@@ -3,6 +3,7 @@ thresholds from ``[tool.initlint]``, and the quiet cases the rules promise."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def test_signal_json_gives_each_layers_numbers() -> None:
     # U(±0.02): Var(w) = 0.02²/3, times fan_in 512.
     assert steps[0]["var_fan_in"] == pytest.approx(0.02**2 / 3 * 512)
     assert steps[0]["q"] == pytest.approx(0.02**2 / 3 * 512)
-    assert all(a["q"] > b["q"] for a, b in zip(steps[:4], steps[1:4], strict=False))
+    assert all(a["q"] > b["q"] for a, b in itertools.pairwise(steps[:4]))
     he = models["HeStack"]["chains"][0]["steps"]
     assert [round(s["q"], 6) for s in he[:2]] == [2.0, 2.0]  # He under ReLU: steady
     assert he[0]["needed"] == pytest.approx(2.0)
