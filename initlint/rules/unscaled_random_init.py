@@ -44,12 +44,18 @@ class Scale:
 def judge(layer: Layer, normalized: bool, tolerance: float) -> tuple[Scale, float] | None:
     """The scale of a fixed-scale random kernel and its factor off what it needs, or None
     when the rule has nothing to say (not a fixed-scale init, a variance we cannot read, a
-    frozen layer, SELU: KIN103 owns every init but LeCun normal there). ``normalized``: the
+    frozen layer, SELU: KIN103 owns every init but LeCun normal there, a raw parameter not
+    seen used as a kernel). ``normalized``: the
     file's models use normalization layers."""
     init = layer.init
     if init is None or not init.explicit or init.family is not InitFamily.RANDOM:
         return None
     if not layer.trainable or layer.act.family is ActFamily.SELU:
+        return None
+    if layer.type == "Parameter" and layer.act.family is ActFamily.UNKNOWN:
+        # A raw tensor never seen multiplied as a kernel: latents, position embeddings,
+        # scale-shift tables, or a weight scaled where it is used (equalized learning rate,
+        # ``F.linear(x, self.weight * self.scale)``): its N(0, 1) is deliberate.
         return None
     stats = weight_stats(init, layer.fan_in, layer.fan_out)
     if stats is None:
