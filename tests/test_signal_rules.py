@@ -82,8 +82,9 @@ def test_drift_is_a_warning_and_does_not_fail_the_run(tmp_path: Path) -> None:
     found = json.loads(out)
     assert [d["severity"] for d in found] == ["warning"]
     assert code == 0
-    code, _, _ = invoke(target, "--strict")
+    code, out, _ = invoke(target, "--strict", "--output-format", "concise")
     assert code == 1
+    assert ": KIN202 warning: along 4 layers" in out  # readable without colour
 
 
 @pytest.mark.parametrize("value", ["0.5", '"8"', "true"])

@@ -23,6 +23,8 @@ def headline(report: Report, path: str, diagnostic: object) -> Text:
     style = "bold red" if diagnostic.severity.value == "error" else "bold yellow"
     text.append(diagnostic.code, style=style)
     text.append(" [*]" if report.fixable(diagnostic) else "", style="cyan")
+    if diagnostic.severity.value == "warning":  # readable without colour, in CI logs too
+        text.append(" warning:", style="yellow")
     text.append(" " + diagnostic.message)
     return text
 
