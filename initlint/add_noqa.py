@@ -37,6 +37,7 @@ class AddNoqaResult:
     added: int = 0
     checked: int = 0
     errors: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)  # skipped: see ``run``
 
 
 def add_noqa(text: str, settings: Settings) -> tuple[str, int]:
@@ -129,6 +130,11 @@ def run(paths: list[Path], resolver: Resolver) -> AddNoqaResult:
     for path in discover(paths, resolver):
         result.checked += 1
         shown = _display(path)
+        if path.suffix.lower() == ".ipynb":
+            # A comment added to a cell would have to go through the notebook's write-back;
+            # say so rather than report "Added 0" as if nothing needed it.
+            result.notebooks.append(shown)
+            continue
         try:
             source = read(path)
             text, added = add_noqa(source.text, resolver.for_file(path))

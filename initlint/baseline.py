@@ -34,20 +34,22 @@ class BaselineError(Exception):
 
 
 def fingerprint(diagnostic: Diagnostic, lines: list[str]) -> str:
-    """A hash of the code, the flagged text and the text of the rows it spans.
+    """A hash of the code, the flagged text and the message.
 
-    Whitespace is removed before hashing so re-indentation and reformatting inside a line
-    do not matter. Without source rows (an unreadable file) the message stands in.
+    No row numbers and no whitespace: moved code, re-indentation and a formatter joining or
+    splitting lines keep the fingerprint. The message names the layer, its initializer and
+    its activation, which tells apart the same flagged text on different layers; identical
+    findings are told apart by counting them (``Baseline.filter``).
     """
     first, last = diagnostic.start.row, diagnostic.end.row
+    flagged = ""
     if 1 <= first <= last <= len(lines):
         rows = lines[first - 1 : last]
         span = "\n".join(rows)
         end = len(span) - len(rows[-1]) + diagnostic.end.column - 1
-        flagged, context = span[diagnostic.start.column - 1 : end], span
-    else:
-        flagged, context = "", diagnostic.message
-    parts = (diagnostic.code, _WHITESPACE.sub("", flagged), _WHITESPACE.sub("", context))
+        flagged = span[diagnostic.start.column - 1 : end]
+    message = _WHITESPACE.sub("", diagnostic.message)
+    parts = (diagnostic.code, _WHITESPACE.sub("", flagged), message)
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:20]
 
 

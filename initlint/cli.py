@@ -93,6 +93,12 @@ def _add_noqa(paths: list[Path], resolver: Resolver, fixing: bool) -> None:
         click.echo("initlint: warning: no Python files found", err=True)
     for message in result.errors:
         click.echo(f"initlint: error: {message}", err=True)
+    for shown in result.notebooks:
+        click.echo(
+            f"initlint: warning: {shown}: --add-noqa does not edit notebooks; add `# noqa` "
+            "in the cell by hand",
+            err=True,
+        )
     plural = "" if result.added == 1 else "s"
     click.echo(f"Added {result.added} noqa directive{plural}.", err=True)
     sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
@@ -253,7 +259,7 @@ def main(
     if write_baseline is not None and (diff or baseline_file is not None):
         other = "--diff" if diff else "--baseline"
         raise click.UsageError(f"--write-baseline cannot be combined with {other}")
-    from_stdin = paths == (Path("-"),)
+    from_stdin = paths == (Path("-"),) or (not paths and stdin_filename is not None)
     try:
         recorded = None if baseline_file is None else baseline.load(baseline_file)
         resolver = Resolver(overrides, config_path)

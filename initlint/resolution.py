@@ -74,8 +74,9 @@ def _pair(entry: str) -> tuple[str, frozenset[str]]:
     return pattern, frozenset(_codes(c.strip() for c in codes.split(",") if c.strip()))
 
 
-def build(found: config.Config, cli: Overrides, cwd: Path) -> Settings:
-    """One configuration file's settings with the command line applied over them."""
+def build(found: config.Config, cli: Overrides, cwd: Path, root: Path | None = None) -> Settings:
+    """One configuration file's settings with the command line applied over them; paths in
+    it are relative to ``root`` (default: the file's folder)."""
     values = found.values
 
     def listed(key: str) -> list[str]:
@@ -93,8 +94,9 @@ def build(found: config.Config, cli: Overrides, cwd: Path) -> Settings:
     )
     table = values.get("per-file-ignores", {})
     per_file = [(pattern, frozenset(_codes(codes))) for pattern, codes in table.items()]
-    per_file += [_pair(entry) for entry in cli.per_file_ignores]
-    exclude = values.get("exclude", list(DEFAULT_EXCLUDE)) if cli.exclude is None else cli.exclude
+    cli_per_file = [_pair(entry) for entry in cli.per_file_ignores]
+    # --exclude replaces the defaults and the configuration's list.
+    exclude = values.get("exclude", list(DEFAULT_EXCLUDE)) if cli.exclude is None else []
     fixable = cli.fixable if cli.fixable is not None else values.get("fixable")
 
     def choose(flag: bool | None, key: str, default: bool) -> bool:
@@ -104,7 +106,10 @@ def build(found: config.Config, cli: Overrides, cwd: Path) -> Settings:
         select=select,
         unsafe_fixes=choose(cli.unsafe_fixes, "unsafe-fixes", False),
         exclude=tuple(exclude),
-        extend_exclude=tuple(listed("extend-exclude")) + cli.extend_exclude,
+        extend_exclude=tuple(listed("extend-exclude")),
+        cli_exclude=(cli.exclude or ()) + cli.extend_exclude,
+        cli_per_file_ignores=tuple(cli_per_file),
+        cwd=str(cwd),
         force_exclude=choose(cli.force_exclude, "force-exclude", False),
         respect_gitignore=choose(cli.respect_gitignore, "respect-gitignore", True),
         per_file_ignores=tuple(per_file),
@@ -121,7 +126,7 @@ def build(found: config.Config, cli: Overrides, cwd: Path) -> Settings:
         scale_tolerance=float(values.get("scale-tolerance", 8.0)),
         drift_threshold=float(values.get("drift-threshold", 100.0)),
         output_format=cli.output_format or values.get("output-format") or _default_format(),
-        project_root=str(found.root or cwd),
+        project_root=str(root or found.root or cwd),
         config_file=str(found.path or ""),
     )
 
@@ -134,7 +139,8 @@ class Resolver:
         self.cwd = Path.cwd()
         self.fixed: Settings | None = None
         if config_path is not None:
-            self.fixed = build(config.load(config_path), cli, self.cwd)
+            # As ruff: paths in a --config file are relative to the current folder.
+            self.fixed = build(config.load(config_path), cli, self.cwd, self.cwd)
         self._folders: dict[Path, Path | None] = {}
         self._settings: dict[Path | None, Settings] = {}
 
@@ -170,13 +176,17 @@ class Resolver:
     def for_file(self, path: Path) -> Settings:
         absolute = Path(os.path.abspath(path))
         settings = self.for_folder(absolute.parent)
-        if not settings.per_file_ignores:
+        if not settings.per_file_ignores and not settings.cli_per_file_ignores:
             return settings
-        relative = relative_to_root(absolute, settings)
         ignored: set[str] = set()
-        for pattern, codes in settings.per_file_ignores:
-            if _spec((pattern,)).match_file(relative):
-                ignored |= codes
+        for root, pairs in (
+            (settings.project_root, settings.per_file_ignores),
+            (settings.cwd, settings.cli_per_file_ignores),
+        ):
+            relative = relative_to(absolute, root)
+            for pattern, codes in pairs:
+                if _spec((pattern,)).match_file(relative):
+                    ignored |= codes
         if not ignored:
             return settings
         return dataclasses.replace(settings, select=settings.select - ignored)
@@ -186,10 +196,10 @@ class Resolver:
         return self.for_folder(self.cwd)
 
 
-def relative_to_root(absolute: Path, settings: Settings) -> str:
-    """The path as patterns see it: relative to the project root when inside it."""
+def relative_to(absolute: Path, root: str) -> str:
+    """The path as patterns see it: relative to ``root`` when inside it."""
     try:
-        return absolute.relative_to(settings.project_root).as_posix()
+        return absolute.relative_to(root).as_posix()
     except ValueError:
         return absolute.as_posix().lstrip("/")
 
@@ -202,11 +212,15 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
 def is_excluded(absolute: Path, is_dir: bool, settings: Settings) -> bool:
     """Does ``exclude``/``extend-exclude`` cover this path (gitignore-style patterns,
     relative to the project root; a bare name matches at any depth)?"""
-    relative = relative_to_root(absolute, settings)
-    if not relative or relative == ".":
-        return False
-    spec = _spec(settings.exclude + settings.extend_exclude)
-    return spec.match_file(relative + ("/" if is_dir else ""))
+    suffix = "/" if is_dir else ""
+    for root, patterns in (
+        (settings.project_root, settings.exclude + settings.extend_exclude),
+        (settings.cwd, settings.cli_exclude),
+    ):
+        relative = relative_to(absolute, root)
+        if patterns and relative not in ("", ".") and _spec(patterns).match_file(relative + suffix):
+            return True
+    return False
 
 
 def show(resolver: Resolver, target: Path) -> str:
@@ -235,6 +249,7 @@ def show(resolver: Resolver, target: Path) -> str:
         f"unsafe-fixes = {flag(settings.unsafe_fixes)}",
         f"exclude = {strings(settings.exclude)}",
         f"extend-exclude = {strings(settings.extend_exclude)}",
+        f"exclude (command line, from {settings.cwd}) = {strings(settings.cli_exclude)}",
         f"force-exclude = {flag(settings.force_exclude)}",
         f"respect-gitignore = {flag(settings.respect_gitignore)}",
         f'output-format = "{settings.output_format}"',
@@ -243,5 +258,9 @@ def show(resolver: Resolver, target: Path) -> str:
         "",
         "[per-file-ignores]",
         *(f'"{pattern}" = {strings(codes)}' for pattern, codes in settings.per_file_ignores),
+        *(
+            f'"{pattern}" = {strings(codes)}  # command line, from {settings.cwd}'
+            for pattern, codes in settings.cli_per_file_ignores
+        ),
     ]
     return "\n".join(lines) + "\n"

@@ -58,6 +58,11 @@ class Settings:
     scale_tolerance: float = 8.0  # KIN201: how far Var(w)·fan_in may be from what is needed
     drift_threshold: float = 100.0  # KIN202: how much excess drift a chain may show
     project_root: str = ""  # the folder of the pyproject.toml the settings came from
+    # Patterns given on the command line are relative to the folder initlint runs in, as
+    # ruff's are, whichever configuration file a checked file falls under.
+    cwd: str = ""
+    cli_exclude: tuple[str, ...] = ()
+    cli_per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     config_file: str = ""  # that file, or --config's
 
     @property

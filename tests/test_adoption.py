@@ -252,6 +252,28 @@ def test_baselined_findings_survive_moves(project: Path) -> None:
     assert (code, out.strip()) == (0, "All checks passed! (9 baselined)")
 
 
+def test_baselined_findings_survive_a_formatter(project: Path) -> None:
+    """black or ruff format splitting a long layer over lines (and a comment edited on the
+    flagged line) keep the finding baselined."""
+    keras_file = project / "models" / "keras_model.py"
+    target = project / "initlint-baseline.json"
+    invoke(project, "--write-baseline", target)
+    one_line = (
+        '            layers.Dense(512, activation="relu", kernel_initializer="glorot_uniform"),'
+    )
+    split = (
+        "            layers.Dense(\n"
+        "                512,\n"
+        '                activation="relu",\n'
+        '                kernel_initializer="glorot_uniform",  # see ticket 12\n'
+        "            ),"
+    )
+    assert one_line in KERAS_MODEL
+    keras_file.write_text(KERAS_MODEL.replace(one_line, split))
+    code, out, _ = invoke(project, "--baseline", target)
+    assert (code, out.strip()) == (0, "All checks passed! (9 baselined)")
+
+
 def test_new_findings_are_reported_beside_a_baseline(project: Path) -> None:
     keras_file = project / "models" / "keras_model.py"
     target = project / "initlint-baseline.json"

@@ -306,3 +306,35 @@ def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
     found = load(path)
     assert found.values["select"] == ["ALL"]
     assert "tests/**" in found.values["per-file-ignores"]
+
+
+def test_stdin_filename_without_paths_reads_stdin(project: Path) -> None:
+    """As ruff: `--stdin-filename` alone means stdin; it must never lint (and fix) `.`."""
+    before = (project / "src/models/mlp.py").read_text()
+    code, out, _ = invoke("--fix", "--stdin-filename", "x.py", stdin=MODEL)
+    assert code == 1
+    assert 'kernel_initializer="he_uniform"' in out
+    assert (project / "src/models/mlp.py").read_text() == before
+
+
+def test_command_line_patterns_are_relative_to_the_current_folder(project: Path) -> None:
+    """A monorepo: `src/pyproject.toml` configures the package, CI runs from the root and
+    names paths from there, as it would with ruff."""
+    (project / "src" / "pyproject.toml").write_text("[tool.initlint]\n")
+    (project / "src" / "models" / "legacy").mkdir()
+    (project / "src" / "models" / "legacy" / "old.py").write_text(MODEL)
+    _, out, _ = invoke("src", "--output-format", "json", "--extend-exclude", "src/models/legacy")
+    assert {name for name, _ in codes(out)} == {"mlp.py"}
+    _, out, _ = invoke(
+        "src", "--output-format", "json", "--per-file-ignores", "src/models/*.py:KIN101"
+    )
+    assert ("mlp.py", "KIN101") not in codes(out)
+    assert ("old.py", "KIN101") in codes(out)
+
+
+def test_config_option_paths_are_relative_to_the_current_folder(project: Path) -> None:
+    conf = project / "conf"
+    conf.mkdir()
+    (conf / "initlint.toml").write_text('[per-file-ignores]\n"tests/*" = ["ALL"]\n')
+    _, out, _ = invoke(".", "--config", conf / "initlint.toml", "--output-format", "json")
+    assert "test_mlp.py" not in {name for name, _ in codes(out)}

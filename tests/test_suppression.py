@@ -575,3 +575,34 @@ def test_add_noqa_uses_each_files_settings(tmp_path: Path) -> None:
         2,
         "initlint: error: `--add-noqa` cannot read stdin: it edits files in place\n",
     )
+
+
+def test_add_noqa_says_it_skips_notebooks(tmp_path: Path) -> None:
+    import json
+
+    cell = (
+        "import keras\n"
+        'layer = keras.layers.Dense(64, activation="relu", kernel_initializer="glorot_uniform")\n'
+        "model = keras.Sequential([keras.Input(shape=(8,)), layer, keras.layers.Dense(1)])\n"
+    )
+    book = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": cell,
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(book, indent=1))
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["--add-noqa", str(path)])
+    assert result.exit_code == 0
+    assert "does not edit notebooks" in result.stderr
+    assert path.read_bytes() == before
