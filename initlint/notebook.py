@@ -11,9 +11,10 @@ names the boundary and with every line of IPython syntax (``%magic``, ``!shell``
 indentation for a statement, a comment for a continuation line). Placeholders and
 boundaries carry a token found nowhere in the notebook, so after fixing they can be told
 apart from real code: a fix that moved or edited one is refused, and the lines they stand
-for go back into the cell exactly as written. A cell with a cell magic (``%%time``,
-``%%bash``), a line of automagic that is not Python, or another language is masked whole,
-as ruff does.
+for go back into the cell exactly as written. A cell with a cell magic (``%%bash``,
+``%%writefile``), a line of automagic that is not Python, or another language is masked
+whole, as ruff does; under ``%%time``, ``%%timeit``, ``%%capture`` and the other magics
+whose body is Python only the magic's row is masked and the body is checked, as ruff does.
 """
 
 from __future__ import annotations
@@ -144,6 +145,13 @@ class _Scanner:
         return None
 
 
+# Cell magics whose body is Python run as written, which ruff checks too; any other cell
+# magic (``%%bash``, ``%%writefile``, ``%%html``) makes the cell another language.
+PYTHON_CELL_MAGICS = frozenset(
+    {"capture", "debug", "prun", "pypy", "python", "python3", "time", "timeit"}
+)
+
+
 def _is_ipython(content: str) -> bool:
     """A statement-starting row IPython rewrites before Python sees it."""
     code = content.lstrip()
@@ -172,7 +180,12 @@ def mask(source: str, token: str) -> tuple[str, frozenset[int], bool]:
         if scanner.at_statement_start():
             code = content.strip()
             if code.startswith("%%"):
-                return _mask_all(rows, token)
+                name = code[2:].split(maxsplit=1)[0] if code[2:].strip() else ""
+                if name not in PYTHON_CELL_MAGICS or first_word is not None:
+                    return _mask_all(rows, token)
+                out.append(f"# {token}{ending}")  # ``%%time``: the body is Python, checked
+                masked.add(number)
+                continue
             if first_word is None and code and not code.startswith("#"):
                 word = _FIRST_WORD.match(code)
                 first_word = word.group(1) if word else ""

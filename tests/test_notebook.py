@@ -304,10 +304,28 @@ import keras
 from keras import layers"""
 
 CELL_MAGIC = """\
+%%bash
+echo 'layers.Dense(64, activation="relu", kernel_initializer="glorot_uniform")'"""
+
+TIMED_CELL = """\
 %%time
 model = keras.Sequential([
     layers.Dense(64, activation="relu", kernel_initializer="glorot_uniform"),
+    layers.Dense(10, activation="softmax"),
 ])"""
+
+
+def test_a_timed_cell_body_is_checked_and_fixed_with_its_magic_kept(tmp_path: Path) -> None:
+    """As ruff: ``%%time`` and the other cell magics whose body is Python are checked."""
+    imports = "import keras\nfrom keras import layers"
+    book = notebook(code(lines(imports), 1), code(lines(TIMED_CELL), 2))
+    path = write_notebook(tmp_path, book, JUPYTER)
+    code_, out, _ = invoke(path, "--output-format", "concise")
+    assert code_ == 1
+    assert "nb.ipynb:cell 2:3:60: KIN101" in out
+    assert invoke(path, "--fix")[0] == 0
+    fixed_cell = "".join(json.loads(path.read_text())["cells"][1]["source"])
+    assert fixed_cell == TIMED_CELL.replace("glorot_uniform", "he_uniform")
 
 
 def test_magic_lines_are_never_reported_nor_changed(tmp_path: Path) -> None:
