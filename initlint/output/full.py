@@ -24,7 +24,9 @@ def render(report: Report, stream: TextIO) -> None:
         if lines:
             console.print(_frame(lines, diagnostic))
         if diagnostic.fix is not None:
-            marker = "" if diagnostic.fix.applicability.name == "SAFE" else " (unsafe)"
+            marker = {"SAFE": "", "UNSAFE": " (unsafe)"}.get(
+                diagnostic.fix.applicability.name, " (not applied: unfixable)"
+            )
             console.print(Text(f"  = help: {diagnostic.fix.title}{marker}", style="cyan"))
         console.print()
     if report.show_fixes:
