@@ -63,8 +63,9 @@ EPOCHS = 20
 SEEDS = (0, 1, 2)
 TEST_FRACTION = 0.2
 SPLIT_SEED = 0
-# Plain SGD with momentum, used beside Adam in the PyTorch measurements: Adam rescales tiny
-# gradients, so whether a badly scaled init "trains" depends on the optimizer.
+# Plain SGD with momentum, beside Adam in the PyTorch measurements and for the Keras grid with
+# --optimizer sgd: Adam rescales tiny gradients, so whether a badly scaled init "trains" depends
+# on the optimizer.
 SGD_LEARNING_RATE = 0.01
 SGD_MOMENTUM = 0.9
 LINE_LENGTH = 100  # the repository's ruff setting; the generated sources stay within it
@@ -266,15 +267,21 @@ def initlint_version() -> str:
 # Training
 
 
-def train_keras(config: Config, data: Digits, seed: int, epochs: int) -> tuple[float, float]:
+def train_keras(
+    config: Config, data: Digits, seed: int, epochs: int, optimizer: str
+) -> tuple[float, float]:
     """Build the model by running its source file, train it, and return (final training loss,
     test accuracy).  The loss is the mean over the last epoch's batches, as Keras reports it."""
     import keras
 
     keras.utils.set_random_seed(seed)
     model = runpy.run_path(config.path)["build_model"]()
+    if optimizer == "adam":
+        opt = keras.optimizers.Adam(learning_rate=LEARNING_RATE)
+    else:
+        opt = keras.optimizers.SGD(learning_rate=SGD_LEARNING_RATE, momentum=SGD_MOMENTUM)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
+        optimizer=opt,
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -344,7 +351,7 @@ def train_torch(
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss) * len(batch)
+            total += loss.item() * len(batch)
         epoch_loss = total / n
     with torch.no_grad():
         accuracy = float((net(x_test).argmax(dim=1) == y_test).float().mean())
@@ -427,6 +434,25 @@ def grid_table(configs: list[Config]) -> str:
     return "\n".join(rows)
 
 
+def depth_table(configs: list[Config]) -> str:
+    """The grid with one row per init and activation and the depths side by side (test
+    accuracy, then final loss), for the README; the codes are the same at every depth."""
+    depths = sorted({c.depth for c in configs})
+    lookup = {(c.init, c.activation, c.depth): c for c in configs}
+    pairs = list(dict.fromkeys((c.init, c.activation) for c in configs))
+    header = ["init", "activation", "initlint"]
+    header += [f"accuracy, depth {d}" for d in depths] + [f"loss, depth {d}" for d in depths]
+    rows = ["| " + " | ".join(header) + " |", "| --- | --- | --- |" + " ---: |" * 2 * len(depths)]
+    for init, activation in pairs:
+        found = [lookup.get((init, activation, d)) for d in depths]
+        codes = sorted({code for c in found if c is not None for code in c.codes})
+        cells = [init, activation, ", ".join(codes) or "—"]
+        cells += [spread(c.accuracies, 3) if c else "-" for c in found]
+        cells += [spread(c.losses, 3) if c else "-" for c in found]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def torch_table(results: list[TorchResult]) -> str:
     names = {
         "u005": "U(±0.05)",
@@ -483,7 +509,13 @@ def write_json(
     )
 
 
-def plot(configs: list[Config], out: Path) -> Path:
+def optimizer_name(optimizer: str) -> str:
+    if optimizer == "adam":
+        return f"Adam {LEARNING_RATE:g}"
+    return f"SGD {SGD_LEARNING_RATE:g} (momentum {SGD_MOMENTUM:g})"
+
+
+def plot(configs: list[Config], out: Path, optimizer: str) -> Path:
     """Test accuracy per init, one panel per activation, depth 3 and 12 side by side; hatched
     bars are configurations initlint reports, error bars the standard deviation over seeds."""
     import matplotlib
@@ -535,7 +567,8 @@ def plot(configs: list[Config], out: Path) -> Path:
     )
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9)
     fig.suptitle(
-        f"Digits MLP, width {WIDTH}, Adam {LEARNING_RATE:g}, batch {BATCH_SIZE} (dashed: chance)"
+        f"Digits MLP, width {WIDTH}, {optimizer_name(optimizer)}, batch {BATCH_SIZE} "
+        "(dashed: chance)"
     )
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     path = out / "evidence.png"
@@ -591,6 +624,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=list(DEPTHS),
         metavar="N",
         help=f"numbers of hidden layers (default: {' '.join(map(str, DEPTHS))})",
+    )
+    parser.add_argument(
+        "--optimizer",
+        choices=("adam", "sgd"),
+        default="adam",
+        help=f"optimizer of the Keras grid (default: %(default)s; sgd is "
+        f"SGD(learning_rate={SGD_LEARNING_RATE}, momentum={SGD_MOMENTUM}))",
     )
     parser.add_argument(
         "--skip-torch", action="store_true", help="skip the plain PyTorch measurements"
@@ -666,7 +706,7 @@ def main(argv: list[str]) -> int:
         for n, config in enumerate(configs, 1):
             t0 = time.perf_counter()
             for seed in seeds:
-                loss, accuracy = train_keras(config, data, seed, args.epochs)
+                loss, accuracy = train_keras(config, data, seed, args.epochs, args.optimizer)
                 config.losses.append(loss)
                 config.accuracies.append(accuracy)
             config.seconds = time.perf_counter() - t0
@@ -689,7 +729,8 @@ def main(argv: list[str]) -> int:
             "preprocessing": "StandardScaler fitted on the training split",
         },
         "training": {
-            "keras": f"Adam(learning_rate={LEARNING_RATE}), batch {BATCH_SIZE}",
+            "keras": optimizer_name(args.optimizer),
+            "batch_size": BATCH_SIZE,
             "torch_sgd": f"SGD(lr={SGD_LEARNING_RATE}, momentum={SGD_MOMENTUM})",
             "epochs": args.epochs,
             "seeds": seeds,
@@ -701,13 +742,16 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     write_json(out, configs, evidence, meta)
     sections = [
-        f"Digits, {WIDTH}-unit MLP, Adam {LEARNING_RATE:g}, batch {BATCH_SIZE}, "
+        f"Digits, {WIDTH}-unit MLP, {optimizer_name(args.optimizer)}, batch {BATCH_SIZE}, "
         f"{args.epochs} epochs, seeds {seeds} (mean ± std over seeds); "
         f"{versions['initlint']}, keras {versions['keras']}, torch {versions['torch']}; "
         f"total {total / 60:.1f} min.",
         "",
         grid_table(configs),
     ]
+    if len({c.depth for c in configs}) > 1:
+        sections += ["", "By depth (accuracy and loss, mean ± std over seeds):", ""]
+        sections.append(depth_table(configs))
     if evidence:
         heading = "Plain PyTorch MLPs, ReLU, same data and budget:"
         sections += ["", heading, "", torch_table(evidence)]
@@ -715,7 +759,7 @@ def main(argv: list[str]) -> int:
     (out / "results.md").write_text(report, encoding="utf-8")
     print(report)
     if configs and configs[0].accuracies:
-        progress(f"plot: {plot(configs, out)}")
+        progress(f"plot: {plot(configs, out, args.optimizer)}")
     progress(f"results: {out / 'results.json'}, {out / 'results.md'}; total {total:.0f} s")
     return 0
 
