@@ -436,7 +436,8 @@ def grid_table(configs: list[Config]) -> str:
 
 def depth_table(configs: list[Config]) -> str:
     """The grid with one row per init and activation and the depths side by side (test
-    accuracy, then final loss), for the README; the codes are the same at every depth."""
+    accuracy, then final loss), for the README.  A code reported at some depths only is
+    followed by those depths."""
     depths = sorted({c.depth for c in configs})
     lookup = {(c.init, c.activation, c.depth): c for c in configs}
     pairs = list(dict.fromkeys((c.init, c.activation) for c in configs))
@@ -445,7 +446,12 @@ def depth_table(configs: list[Config]) -> str:
     rows = ["| " + " | ".join(header) + " |", "| --- | --- | --- |" + " ---: |" * 2 * len(depths)]
     for init, activation in pairs:
         found = [lookup.get((init, activation, d)) for d in depths]
-        codes = sorted({code for c in found if c is not None for code in c.codes})
+        present = [c for c in found if c is not None]
+        codes = []
+        for code in sorted({code for c in present for code in c.codes}):
+            at = [c.depth for c in present if code in c.codes]
+            only = "" if len(at) == len(present) else f" (depth {', '.join(map(str, at))})"
+            codes.append(code + only)
         cells = [init, activation, ", ".join(codes) or "—"]
         cells += [spread(c.accuracies, 3) if c else "-" for c in found]
         cells += [spread(c.losses, 3) if c else "-" for c in found]
