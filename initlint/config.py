@@ -202,19 +202,10 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def find(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.initlint]`` table, walking up from
-    ``start`` (a folder) as ruff does; files without the table are passed over."""
-    for folder in (start, *start.parents):
-        candidate = folder / PYPROJECT
-        if candidate.is_file() and _has_table(candidate):
-            return candidate
-    return None
-
-
-def _has_table(path: Path) -> bool:
-    """Most pyproject.toml files never mention us: only those that do are parsed (and one
-    that does but is not valid TOML is an error, not a file passed over)."""
+def has_table(path: Path) -> bool:
+    """Does this ``pyproject.toml`` have a ``[tool.initlint]`` table? Most never mention us:
+    only those that do are parsed (and one that does but is not valid TOML is an error, not
+    a file passed over). The resolver walks up from each folder with it, as ruff does."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:

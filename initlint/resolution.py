@@ -154,7 +154,7 @@ class Resolver:
                 break
             chain.append(current)
             candidate = current / config.PYPROJECT
-            if candidate.is_file() and config._has_table(candidate):
+            if candidate.is_file() and config.has_table(candidate):
                 found = candidate
                 break
             if current.parent == current:
