@@ -623,39 +623,6 @@ def describe_act(act: Act) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def variance(init: Init, fan_in: int | None, fan_out: int | None) -> float | None:
-    """Var(w) that ``init`` gives a kernel with these fans; None where it cannot be known.
-
-    Fans are the framework's own (torch's for torch inits, Keras' for Keras ones). Glorot is
-    2/(fan_in+fan_out) (times gain² in torch), He and torch's kaiming gain²/fan (fan_out with
-    ``mode="fan_out"``), LeCun 1/fan_in, torch's Linear/Conv default 1/(3·fan_in), fixed-scale
-    random inits their literal variance, zeros and constants 0, orthogonal gain²/max(fans).
-    """
-    family = init.family
-    if family in (InitFamily.ZEROS, InitFamily.CONSTANT):
-        return 0.0
-    if family is InitFamily.RANDOM:
-        return init.variance
-    if fan_in is None:
-        return None
-    if family is InitFamily.GLOROT or init.name.startswith("xavier_"):
-        if fan_out is None or (init.name.startswith("xavier_") and init.gain2 is None):
-            return None
-        return (init.gain2 or 1.0) * 2.0 / (fan_in + fan_out)
-    if init.framework is Framework.TORCH and init.name.startswith("kaiming_"):
-        fan = fan_out if _fan_out_mode(init) else fan_in
-        return None if fan is None or init.gain2 is None else init.gain2 / fan
-    if family is InitFamily.HE:
-        return 2.0 / fan_in
-    if family is InitFamily.LECUN:
-        return 1.0 / fan_in
-    if family is InitFamily.TORCH_DEFAULT:
-        return 1.0 / (3.0 * fan_in)
-    if family is InitFamily.ORTHOGONAL and fan_out is not None:
-        return 1.0 / max(fan_in, fan_out)
-    return None
-
-
 # He's variance must exceed Glorot's by this factor for the choice between them to matter.
 # Square layers: 2x; a 784 -> 256 layer: 1.33x; a 128 -> 10 softmax head: 1.08x. The same
 # factor between two squared gains decides a gain mismatch (KIN104): relu vs tanh is 1.39x,
@@ -676,4 +643,16 @@ def _fan_out_mode(init: Init) -> bool:
     """``kaiming_*_(w, mode="fan_out")``: torch scales by fan_out instead of fan_in."""
     if init.framework is not Framework.TORCH or not init.name.startswith("kaiming_"):
         return False
-    return dict(init.params).get("mode", "'fan_in'").strip("'\"").lower() == "fan_out"
+    return fan_mode(init) == "fan_out"
+
+
+def fan_mode(init: Init) -> str | None:
+    """The fan a fan-scaled init divides by: what extraction read (``init.mode``), else a
+    literal ``mode=`` keyword, else the function's default (fan_in); None if unreadable."""
+    if init.mode is not None:
+        return init.mode
+    written = dict(init.params).get("mode")
+    if written is None:
+        return "fan_in"
+    text = written.strip("'\"").lower()
+    return text if text in ("fan_in", "fan_out", "fan_avg") and text != written else None

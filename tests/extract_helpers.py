@@ -7,7 +7,8 @@ from textwrap import dedent
 import libcst as cst
 
 from initlint.frameworks import extract
-from initlint.model import Model
+from initlint.model import Init, Model
+from initlint.signal import weight_stats
 
 
 def models(code: str) -> list[Model]:
@@ -29,3 +30,9 @@ def summary(code: str) -> dict[str, list[tuple[str, str, str, str, str]]]:
             for layer in model.weight_layers
         ]
     return out
+
+
+def kernel_variance(init: Init, fan_in: int | None, fan_out: int | None) -> float | None:
+    """Var(w) as the signal model (and so KIN201/KIN202) computes it."""
+    stats = weight_stats(init, fan_in, fan_out)
+    return None if stats is None else stats.variance

@@ -15,7 +15,7 @@ from initlint.model import Framework, Init, InitFamily, Spelling
 from initlint.rules import ALL_RULES, BY_CODE
 from initlint.settings import Settings, select_rules
 from tests.conftest import check, fixed, settings_for
-from tests.extract_helpers import models
+from tests.extract_helpers import kernel_variance, models
 
 KIN105 = "KIN105"
 
@@ -608,8 +608,8 @@ def test_torch_default_is_six_times_below_he_at_any_width(fan_in: int, fan_out: 
         gain2=2.0,
     )
     low, high = (
-        semantics.variance(default, fan_in, fan_out),
-        semantics.variance(he, fan_in, fan_out),
+        kernel_variance(default, fan_in, fan_out),
+        kernel_variance(he, fan_in, fan_out),
     )
     assert low is not None
     assert high is not None

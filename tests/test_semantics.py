@@ -9,7 +9,7 @@ import pytest
 
 from initlint import semantics
 from initlint.model import ActFamily
-from tests.extract_helpers import models
+from tests.extract_helpers import kernel_variance, models
 
 
 def _init_of(code: str):  # type: ignore[no-untyped-def]
@@ -39,7 +39,7 @@ def test_keras_variances(value: str, expected: float) -> None:
         """
     )
     assert layer.init is not None
-    got = semantics.variance(layer.init, layer.fan_in, layer.fan_out)
+    got = kernel_variance(layer.init, layer.fan_in, layer.fan_out)
     assert got is not None
     assert math.isclose(got, expected, rel_tol=1e-6)
 
@@ -73,7 +73,7 @@ def test_torch_variances(call: str, expected: float) -> None:
         """
     )
     assert layer.init is not None
-    got = semantics.variance(layer.init, layer.fan_in, layer.fan_out)
+    got = kernel_variance(layer.init, layer.fan_in, layer.fan_out)
     assert got is not None
     assert math.isclose(got, expected, rel_tol=1e-6)
 
@@ -87,7 +87,7 @@ def test_conv_fans_include_the_receptive_field() -> None:
     )
     assert (layer.fan_in, layer.fan_out) == (576, 1152)  # §2.3: (64·9, 128·9)
     assert layer.init is not None
-    got = semantics.variance(layer.init, layer.fan_in, layer.fan_out)
+    got = kernel_variance(layer.init, layer.fan_in, layer.fan_out)
     assert got is not None
     assert math.isclose(got, 1 / (3 * 576))  # §2.4: measured 5.794e-4
 

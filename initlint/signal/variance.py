@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from initlint.model import Framework, Init, InitFamily
+from initlint.semantics import fan_mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ def _fan_scaled(init: Init, fan_in: int, fan_out: int | None, units: int | None)
             return None
         return gain2 / max(fan_in, width)
     if torch and name.startswith("kaiming_"):  # explicit calls and the module default
-        fan = fan_out if mode(init) == "fan_out" else fan_in
+        fan = fan_out if fan_mode(init) == "fan_out" else fan_in
         return None if fan is None or init.gain2 is None else init.gain2 / fan
     if torch and name.startswith("xavier_"):
         if fan_out is None or init.gain2 is None:
@@ -91,28 +92,16 @@ def _fan_scaled(init: Init, fan_in: int, fan_out: int | None, units: int | None)
         return 1.0 / fan_in
     if family is InitFamily.SCALED and not torch and init.gain2 is not None:
         # Keras VarianceScaling(scale, mode): scale / n, n = fan_in, fan_out or their mean
-        fan_mode = mode(init)
-        if fan_mode == "fan_in":
+        divisor = fan_mode(init)
+        if divisor == "fan_in":
             return init.gain2 / fan_in
         if fan_out is None:
             return None
-        if fan_mode == "fan_out":
+        if divisor == "fan_out":
             return init.gain2 / fan_out
-        if fan_mode == "fan_avg":
+        if divisor == "fan_avg":
             return init.gain2 * 2.0 / (fan_in + fan_out)
     return None
-
-
-def mode(init: Init) -> str | None:
-    """The fan a fan-scaled init divides by: what extraction read (``init.mode``), else a
-    literal ``mode=`` keyword, else the function's default (fan_in); None if unreadable."""
-    if init.mode is not None:
-        return init.mode
-    written = dict(init.params).get("mode")
-    if written is None:
-        return "fan_in"
-    text = written.strip("'\"").lower()
-    return text if text in ("fan_in", "fan_out", "fan_avg") and text != written else None
 
 
 def _orthogonal_gain2(init: Init) -> float | None:
