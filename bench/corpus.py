@@ -101,8 +101,11 @@ def download(wheels: Path, name: str, version: str) -> Path:
         f"{name}=={version}",
     ]
     print(f"downloading {name}=={version} ...", file=sys.stderr, flush=True)
+    # A machine's pip may cap releases it installs (a constraints file in its configuration);
+    # a wheel fetched with --no-deps only to read its sources needs no such cap.
+    env = {**os.environ, "PIP_CONSTRAINT": os.devnull}
     try:
-        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        completed = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     except OSError as error:
         raise BenchError(f"cannot run pip ({sys.executable} -m pip): {error}") from error
     wheel = find_wheel(wheels, name, version)
