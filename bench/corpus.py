@@ -203,13 +203,22 @@ def rule_codes() -> list[str]:
     return [line.split()[0] for line in completed.stdout.splitlines() if line.strip()]
 
 
-def lint(result: PackageResult, select: list[str]) -> None:
+# initlint with its token prefilter reduced to the framework-word test, for --check-prefilter:
+# every file that names a framework is parsed. Bench only; initlint has no such switch.
+_WITHOUT_PREFILTER = (
+    "import sys; from initlint import prefilter; "
+    "prefilter.needs_parse = lambda text, codes: prefilter.mentions_framework(text); "
+    "from initlint.cli import main; sys.argv[0] = 'initlint'; main()"
+)
+
+
+def lint(result: PackageResult, select: list[str], *, prefilter: bool = True) -> None:
     """Run initlint (JSON output) over one package's extracted sources: the default rules,
     or ``select`` (``--select ALL`` adds the opt-in ones)."""
+    launch = ["-m", "initlint"] if prefilter else ["-c", _WITHOUT_PREFILTER]
     command = [
         sys.executable,
-        "-m",
-        "initlint",
+        *launch,
         str(result.root),
         *(["--select", ",".join(select)] if select else []),
         "--output-format",
@@ -234,6 +243,33 @@ def lint(result: PackageResult, select: list[str]) -> None:
             f"initlint exited with status {completed.returncode} on {result.name}",
             file=sys.stderr,
         )
+
+
+def prefilter_agrees(results: list[PackageResult], select: list[str], src: Path) -> bool:
+    """Lint each package again with every framework file parsed; print what the prefilter
+    lost or added (it must lose nothing: the findings must be the same)."""
+    agree = True
+    for result in results:
+        full = PackageResult(result.name, result.version, result.root, result.files)
+        lint(full, select, prefilter=False)
+        fast = {_key(item, src) for item in result.findings}
+        slow = {_key(item, src) for item in full.findings}
+        for lost in sorted(slow - fast):
+            print(f"prefilter lost: {' '.join(map(str, lost))}")
+        for added in sorted(fast - slow):
+            print(f"prefilter added: {' '.join(map(str, added))}")
+        agree = agree and fast == slow and not full.failed
+        print(
+            f"{result.name}: {len(fast)} findings with the prefilter ({result.seconds:.1f} s), "
+            f"{len(slow)} parsing every framework file ({full.seconds:.1f} s)"
+        )
+    return agree
+
+
+def _key(item: dict[str, Any], src: Path) -> tuple[str, str, int, int, str]:
+    location = item["location"]
+    where = relative(item["filename"], src)
+    return (where, item["code"], location["row"], location["column"], item["message"])
 
 
 def relative(path: str, base: Path) -> str:
@@ -358,6 +394,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="rules to run, as initlint's --select (default: its default rules; ALL adds opt-in)",
     )
     parser.add_argument("--list", action="store_true", help="print every finding, by rule")
+    parser.add_argument(
+        "--check-prefilter",
+        action="store_true",
+        help="lint again parsing every framework file, and fail if any finding differs",
+    )
     parser.add_argument("--json", type=Path, metavar="OUT", help="save the raw findings to OUT")
     args = parser.parse_args(argv)
     if args.packages:
@@ -393,6 +434,8 @@ def main(argv: list[str]) -> int:
     for result in results:
         lint(result, args.select)
     print_table(results, codes)
+    if args.check_prefilter and not prefilter_agrees(results, args.select, src):
+        return 1
     if args.list:
         print_findings(results, src)
     if args.json:

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from initlint import fixes, suppression
+from initlint import fixes, prefilter, suppression
 from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Severity, Violation
-from initlint.frameworks import extract_file, mentions_framework
+from initlint.frameworks import extract_file
 from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
 
@@ -96,10 +96,10 @@ def reported(found: Diagnostic, settings: Settings) -> list[Diagnostic]:
 def check(text: str, settings: Settings) -> list[Diagnostic]:
     """All findings for ``text`` under ``settings``, noqa applied, in source order.
 
-    A text that names no framework cannot define a model we read: it is skipped without
-    parsing (parsing is nearly the whole cost of a run).
+    A text that names no framework, or none of the selected rules' tokens, cannot hold a
+    finding: it is skipped without parsing (parsing is nearly the whole cost of a run).
     """
-    if not mentions_framework(text):
+    if not prefilter.needs_parse(text, settings.select):
         return []
     try:
         module = cst.parse_module(text)

@@ -19,7 +19,8 @@ def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSign
     """Per model with at least one chain: its chains; and one line per file that failed."""
     import libcst as cst
 
-    from initlint.frameworks import extract_file, mentions_framework
+    from initlint.frameworks import extract_file
+    from initlint.prefilter import mentions_framework
     from initlint.signal import analyse
 
     found: list[ModelSignal] = []

@@ -171,7 +171,7 @@ def test_warn_and_strict_from_configuration(project: Path, monkeypatch: pytest.M
 
 def test_parse_errors_can_be_warnings(tmp_path: Path) -> None:
     path = tmp_path / "broken.py"
-    path.write_text("import torch\n\ndef f(:\n    pass\n")
+    path.write_text("import torch\n\ndef f(:\n    torch.nn.init.zeros_(w)\n")
     code, out, _ = invoke(path, "--warn", "KIN000", "--output-format", "json")
     assert code == 0
     assert [(i["code"], i["severity"]) for i in json.loads(out)] == [("KIN000", "warning")]

@@ -176,7 +176,7 @@ def test_missing_path_is_exit_2_in_one_line(tmp_path: Path) -> None:
 
 
 def test_parse_error_is_a_finding_and_the_run_goes_on(write) -> None:  # type: ignore[no-untyped-def]
-    broken = write("broken.py", "import torch\n\ndef f(:\n    pass\n")
+    broken = write("broken.py", "import torch\n\ndef f(:\n    torch.nn.init.zeros_(w)\n")
     good = write("model.py", BAD_KERAS)
     code, out, _ = invoke(broken.parent, "--output-format", "concise")
     assert code == 1

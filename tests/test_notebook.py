@@ -213,7 +213,9 @@ def test_torch_notebook_finding_and_full_frame_shows_only_the_cell(tmp_path: Pat
 
 def test_syntax_error_in_a_cell_is_kin000_in_that_cell(tmp_path: Path) -> None:
     book = notebook(
-        code("import torch\n", 1), markdown("text"), code("x = torch.zeros(3\ny = 1", 2)
+        code("import torch\n", 1),
+        markdown("text"),
+        code("x = torch.zeros(3\ny = torch.nn.init.zeros_(x)", 2),
     )
     path = write_notebook(tmp_path, book, JUPYTER)
     code_, out, err = invoke(path, "--output-format", "json")

@@ -320,7 +320,7 @@ def test_fix_writes_through_a_symlink(tmp_path: Path) -> None:
 
 def test_too_deep_to_analyse_is_a_finding_not_a_contradiction(tmp_path: Path) -> None:
     path = tmp_path / "deep.py"
-    path.write_text("import torch\nx = " + "-" * 5000 + "1\n")
+    path.write_text("import torch\nx = " + "-" * 5000 + "1\ntorch.nn.init.zeros_(w)\n")
     result = CliRunner().invoke(main, [str(path), "--output-format", "concise"])
     assert result.exit_code == 1
     assert "KIN000" in result.stdout

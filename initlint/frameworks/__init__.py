@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,9 +16,6 @@ from initlint.frameworks.values import LayerObj
 from initlint.model import UNKNOWN_ACT, Act, ActFamily, FileModels, InitCall, Layer, Model, Role
 
 STAR_EXPORTS = {**keras.STAR_EXPORTS, **torch.STAR_EXPORTS}
-
-# A file that names none of these cannot define a model we read (torchfix's prefilter).
-_FRAMEWORK_WORDS = re.compile(r"\b(?:torch|keras|tensorflow|tf_keras)\b")
 
 
 @dataclass(eq=False)
@@ -51,10 +47,6 @@ class ModuleFacts:
         if self._rebound is None:
             self._rebound = rebound_names(self.module)
         return name not in self._rebound
-
-
-def mentions_framework(text: str) -> bool:
-    return _FRAMEWORK_WORDS.search(text) is not None
 
 
 def extract(module: cst.Module) -> list[Model]:

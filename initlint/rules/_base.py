@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from initlint.diagnostics import Applicability, FixPlan, Severity, Violation
 from initlint.model import ActFamily, FileModels, Layer, Model
+from initlint.prefilter import Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class Rule:
     example_select: ClassVar[tuple[str, ...]] = ()
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
+    # What a file must spell for this rule to fire (initlint/prefilter.py): a file that names
+    # none of the selected rules' tokens is never parsed. None: every framework file.
+    tokens: ClassVar[tuple[Token, ...] | None] = None
 
     def __init__(self, options: Mapping[str, float] | None = None) -> None:
         self.options: Mapping[str, float] = options or {}

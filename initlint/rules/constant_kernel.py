@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model
@@ -77,6 +77,7 @@ class ConstantKernel(Rule):
     code = "KIN002"
     name = "constant-kernel"
     summary = "Hidden layer kernel filled with one non-zero constant"
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.UNSAFE
 
     valid = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import rename_call
 from initlint.model import FileModels, Model
@@ -66,6 +66,7 @@ class DeprecatedInitAlias(Rule):
     code = "KIN301"
     name = "deprecated-init-alias"
     summary = "Deprecated `torch.nn.init` alias without the trailing underscore"
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.SAFE
 
     valid = (

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import set_gain
 from initlint.model import Init, Model
@@ -101,6 +101,7 @@ class GainMismatch(Rule):
     code = "KIN104"
     name = "gain-mismatch"
     summary = "PyTorch `nonlinearity=`, `a=` or `gain=` written for another activation"
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.SAFE
 
     valid = (

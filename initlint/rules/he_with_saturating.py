@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model, Role
@@ -61,6 +61,7 @@ class HeWithSaturating(Rule):
     code = "KIN102"
     name = "he-with-saturating"
     summary = "Sigmoid, tanh or softmax fed by an explicit He kernel"
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.SAFE
 
     valid = (

@@ -130,6 +130,7 @@ class ImplicitDefaultMismatch(Rule):
     code = "KIN105"
     name = "implicit-default-mismatch"
     summary = "ReLU-family activation fed by a kernel left at the framework default"
+    tokens = None  # a default is spelled by nothing: every framework file is read
     fix_applicability = Applicability.UNSAFE
     opt_in = True
 

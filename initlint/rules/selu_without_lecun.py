@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
 from initlint.model import ActFamily, Distribution, Framework, Init, InitFamily, Model, Spelling
@@ -66,6 +66,7 @@ class SeluWithoutLecun(Rule):
     code = "KIN103"
     name = "selu-without-lecun"
     summary = "SELU fed by a kernel that is not LeCun normal"
+    tokens = prefilter.SELU
     fix_applicability = Applicability.SAFE
 
     valid = (

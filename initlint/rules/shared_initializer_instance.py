@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
+from initlint import prefilter
 from initlint.diagnostics import Applicability, FixPlan, Violation
 from initlint.fixes import fresh_instance, seed_generator
 from initlint.model import FileModels, InstanceUse, Model, Seed
@@ -108,6 +109,7 @@ class SharedInitializerInstance(Rule):
     summary = (
         "One Keras initializer instance, unseeded or seeded with an int, fills several kernels"
     )
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.SAFE
     sometimes_unsafe = True
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from textwrap import dedent
 
+from initlint import prefilter
 from initlint.diagnostics import Severity, Violation
 from initlint.model import Model
 from initlint.rules._base import Example, Rule
@@ -142,6 +143,7 @@ class SignalDrift(Rule):
     code = "KIN202"
     name = "signal-drift"
     summary = "signal or gradient drifts over 100x beyond the recommended init along a chain"
+    tokens = prefilter.EXPLICIT_INIT
     severity = Severity.WARNING
 
     valid = (

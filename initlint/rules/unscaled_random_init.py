@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
 from initlint.model import ActFamily, FileModels, InitFamily, Layer, LayerKind, Model, Role
@@ -154,6 +154,7 @@ class UnscaledRandomInit(Rule):
     code = "KIN201"
     name = "unscaled-random-init"
     summary = "fixed-scale or non-centred random kernel init far from what the layer needs"
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.UNSAFE
 
     valid = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
+from initlint import prefilter
 from initlint.diagnostics import Applicability, Violation
 from initlint.model import FileModels, Model
 from initlint.rules._base import Example, Rule
@@ -86,6 +87,7 @@ class UnusedNoqa(Rule):
     code = "KIN900"
     name = "unused-noqa"
     summary = "Suppression comment that suppresses nothing"
+    tokens = prefilter.DIRECTIVES
     fix_applicability = Applicability.SAFE
     sometimes_unsafe = True
     opt_in = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from textwrap import dedent
 
-from initlint import semantics
+from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
 from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model
@@ -82,6 +82,7 @@ class ZerosKernel(Rule):
     code = "KIN001"
     name = "zeros-kernel"
     summary = "Hidden layer kernel initialised to all zeros"
+    tokens = prefilter.EXPLICIT_INIT
     fix_applicability = Applicability.UNSAFE
 
     valid = (
