@@ -127,7 +127,7 @@ def run(paths: list[Path], resolver: Resolver) -> AddNoqaResult:
     """Add noqa comments in every discovered file, each under its own settings (its nearest
     configuration, ``per-file-ignores`` applied); one file's trouble does not stop the rest."""
     result = AddNoqaResult()
-    for path in discover(paths, resolver):
+    for path in map(Path, discover(paths, resolver)):
         result.checked += 1
         shown = _display(path)
         if path.suffix.lower() == ".ipynb":

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from initlint import __version__, baseline, docs
-from initlint.add_noqa import run as run_add_noqa
+from initlint.cache import DIRECTORY as CACHE_DIRECTORY
 from initlint.diagnostics import Severity
 from initlint.discovery import DiscoveryError
 from initlint.output import FORMATS, statistics
-from initlint.output.signal_table import render_json, render_text
 from initlint.resolution import Overrides, Resolver, show
 from initlint.rules import ALL_RULES, BY_CODE, BY_NAME
 from initlint.runner import RunResult, run, run_stdin
-from initlint.settings import SettingsError, split_selectors
-from initlint.signal_run import signal_tables
+from initlint.settings import Settings, SettingsError, split_selectors
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def exit_code(
@@ -68,6 +68,9 @@ def _list_rules() -> str:
 
 def _signal(paths: list[Path], resolver: Resolver) -> None:
     """``--signal``: tables (or JSON) of the signal model; exit 2 if a file failed."""
+    from initlint.output.signal_table import render_json, render_text
+    from initlint.signal_run import signal_tables
+
     found, errors = signal_tables(paths, resolver)
     if resolver.root().output_format == "json":
         render_json(found, sys.stdout)
@@ -88,6 +91,8 @@ def _add_noqa(paths: list[Path], resolver: Resolver, fixing: bool) -> None:
         raise SettingsError("`--add-noqa` cannot be combined with `--fix` or `--diff`")
     if Path("-") in paths:
         raise SettingsError("`--add-noqa` cannot read stdin: it edits files in place")
+    from initlint.add_noqa import run as run_add_noqa
+
     result = run_add_noqa(paths, resolver)
     if result.checked == 0:
         click.echo("initlint: warning: no Python files found", err=True)
@@ -191,6 +196,20 @@ def _add_noqa(paths: list[Path], resolver: Resolver, fixing: bool) -> None:
     type=click.Path(path_type=Path),
     help="The name of the file read from stdin (`-`), for messages and per-file settings.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes that check files [default: the number of CPUs].",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="INITLINT_CACHE_DIR",
+    help=f"Where to keep the cache [default: {CACHE_DIRECTORY} at the project root].",
+)
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and exit.")
 @click.option(
     "--signal",
@@ -228,6 +247,9 @@ def main(
     respect_gitignore: bool | None,
     config_path: Path | None,
     stdin_filename: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     show_settings: bool,
     show_signal: bool,
     list_rules: bool,
@@ -283,10 +305,20 @@ def main(
         else:
             if Path("-") in paths:
                 raise SettingsError("`-` (stdin) cannot be combined with other paths")
-            result = run(list(paths) or [Path(".")], resolver, fix, diff)
+            result = run(
+                list(paths) or [Path(".")],
+                resolver,
+                fix,
+                diff,
+                jobs=jobs or _cpus(),
+                cache_dir=None if no_cache else _cache_folder(cache_dir, settings),
+            )
     except (SettingsError, DiscoveryError, baseline.BaselineError) as error:
         click.echo(f"initlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:  # files are whole: every write is a rename of a complete file
+        click.echo("initlint: error: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)
     if recorded is not None and baseline_file is not None:
@@ -321,6 +353,21 @@ def main(
             exit_non_zero_on_fix=exit_non_zero_on_fix,
         )
     )
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's limit, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _cache_folder(given: Path | None, settings: Settings) -> Path:
+    """``--cache-dir``, else ``.initlint_cache`` beside the configuration in force, else in
+    the current folder (ruff's rule for ``.ruff_cache``)."""
+    if given is not None:
+        return given
+    return Path(settings.project_root or os.getcwd()) / CACHE_DIRECTORY
 
 
 def _write_baseline(path: Path, result: RunResult) -> None:

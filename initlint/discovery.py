@@ -22,39 +22,41 @@ class DiscoveryError(Exception):
 
 @dataclass
 class _Ignores:
-    """.gitignore files from the repository root down, each matching relative to its folder."""
+    """.gitignore files from the repository root down, each matching relative to its folder.
+    Paths are absolute strings: this is asked for every file of the tree."""
 
     root: Path | None
-    specs: dict[Path, pathspec.GitIgnoreSpec | None] = field(default_factory=dict)
+    specs: dict[str, pathspec.GitIgnoreSpec | None] = field(default_factory=dict)
 
-    def spec(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
+    def spec(self, folder: str) -> pathspec.GitIgnoreSpec | None:
         if folder not in self.specs:
-            gitignore = folder / ".gitignore"
+            gitignore = os.path.join(folder, ".gitignore")
             try:
-                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                with open(gitignore, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
             except OSError:
                 self.specs[folder] = None
             else:
                 self.specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
         return self.specs[folder]
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
+    def ignored(self, path: Path | str, is_dir: bool) -> bool:
         if self.root is None:
             return False
-        try:
-            path.relative_to(self.root)
-        except ValueError:
+        path, root = os.fspath(path), os.fspath(self.root)
+        if path != root and not path.startswith(root.rstrip(os.sep) + os.sep):
             return False
-        folder = path.parent
+        folder = os.path.dirname(path)
         while True:
             spec = self.spec(folder)
             if spec is not None:
-                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
+                relative = os.path.relpath(path, folder).replace(os.sep, "/")
+                if spec.match_file(relative + ("/" if is_dir else "")):
                     return True
-            if folder == self.root or folder == folder.parent:
+            parent = os.path.dirname(folder)
+            if folder == root or parent == folder:
                 return False
-            folder = folder.parent
+            folder = parent
 
 
 def _git_root(start: Path) -> Path | None:
@@ -64,14 +66,15 @@ def _git_root(start: Path) -> Path | None:
     return None
 
 
-def discover(paths: list[Path], resolver: Resolver) -> Iterator[Path]:
+def discover(paths: list[Path], resolver: Resolver) -> Iterator[str]:
     """Files to lint, in a stable order. Explicit files are linted even when excluded,
     unless ``force_exclude`` (what pre-commit needs). Each folder is walked with its own
-    settings (the nearest ``[tool.initlint]``)."""
+    settings (the nearest ``[tool.initlint]``). Paths are strings, as given or joined below
+    a given folder: building and hashing ``Path`` objects costs more than a warm run."""
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise DiscoveryError(f"{given}: No such file or directory")
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         absolute = given.resolve() if given.exists() else given.absolute()
         is_dir = given.is_dir()
@@ -84,9 +87,9 @@ def discover(paths: list[Path], resolver: Resolver) -> Iterator[Path]:
                 if found not in seen:
                     seen.add(found)
                     yield found
-        elif given not in seen:
-            seen.add(given)
-            yield given
+        elif str(given) not in seen:
+            seen.add(str(given))
+            yield str(given)
 
 
 def path_excluded(path: Path, settings: Settings) -> bool:
@@ -109,23 +112,25 @@ def _is_excluded(absolute: Path, is_dir: bool, settings: Settings, ignores: _Ign
     return settings.respect_gitignore and ignores.ignored(absolute, is_dir)
 
 
-def _walk(top: Path, resolver: Resolver, ignores: _Ignores) -> Iterator[Path]:
+def _walk(top: Path, resolver: Resolver, ignores: _Ignores) -> Iterator[str]:
+    """Files below ``top``, folders and files each in sorted order. Paths are handled as
+    strings here: a warm run's cost is mostly this walk, over every file of the tree."""
     for folder, dirnames, filenames in os.walk(top, followlinks=False):
-        base = Path(folder)
-        absolute_base = base.resolve()
+        absolute_base = os.path.realpath(folder)
         settings = resolver.for_folder(absolute_base)
-        gitignore = settings.respect_gitignore
+        gitignore = settings.respect_gitignore and ignores.root is not None
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if not is_excluded(absolute_base / d, True, settings)
-            and not (gitignore and ignores.ignored(absolute_base / d, True))
+            if not is_excluded(os.path.join(absolute_base, d), True, settings)
+            and not (gitignore and ignores.ignored(Path(absolute_base, d), True))
         )
         for name in sorted(filenames):
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
-            if is_excluded(absolute_base / name, False, settings):
+            absolute = os.path.join(absolute_base, name)
+            if is_excluded(absolute, False, settings):
                 continue
-            if gitignore and ignores.ignored(absolute_base / name, False):
+            if gitignore and ignores.ignored(Path(absolute), False):
                 continue
-            yield base / name
+            yield os.path.join(folder, name)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from initlint import fixes, prefilter, suppression
+from initlint import fixes, prefilter, source, suppression
 from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Severity, Violation
 from initlint.frameworks import extract_file
 from initlint.rules import ALL_RULES, BY_CODE, Rule
@@ -35,7 +35,7 @@ class Lines:
         return self.starts[line - 1] + column
 
     def rows(self) -> list[str]:
-        return _NEWLINE.split(self.text)
+        return source.rows(self.text)
 
 
 def _rules(settings: Settings) -> list[Rule]:

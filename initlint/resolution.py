@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +144,8 @@ class Resolver:
             self.fixed = build(config.load(config_path), cli, self.cwd, self.cwd)
         self._folders: dict[Path, Path | None] = {}
         self._settings: dict[Path | None, Settings] = {}
+        # absolute folder (a string: discovery asks once per file) -> its settings
+        self._by_folder: dict[str, Settings] = {}
 
     def _config_path(self, folder: Path) -> Path | None:
         chain = []
@@ -164,20 +167,26 @@ class Resolver:
             self._folders[visited] = found
         return found
 
-    def for_folder(self, folder: Path) -> Settings:
+    def for_folder(self, folder: Path | str) -> Settings:
         if self.fixed is not None:
             return self.fixed
-        path = self._config_path(Path(os.path.abspath(folder)))
+        absolute = os.path.abspath(folder)
+        known = self._by_folder.get(absolute)
+        if known is not None:
+            return known
+        path = self._config_path(Path(absolute))
         if path not in self._settings:
             found = config.load(path) if path is not None else config.Config()
             self._settings[path] = build(found, self.cli, self.cwd)
-        return self._settings[path]
+        settings = self._by_folder[absolute] = self._settings[path]
+        return settings
 
-    def for_file(self, path: Path) -> Settings:
-        absolute = Path(os.path.abspath(path))
-        settings = self.for_folder(absolute.parent)
+    def for_file(self, path: Path | str) -> Settings:
+        text = os.path.abspath(path)
+        settings = self.for_folder(os.path.dirname(text))
         if not settings.per_file_ignores and not settings.cli_per_file_ignores:
             return settings
+        absolute = Path(text)
         ignored: set[str] = set()
         for root, pairs in (
             (settings.project_root, settings.per_file_ignores),
@@ -196,20 +205,50 @@ class Resolver:
         return self.for_folder(self.cwd)
 
 
-def relative_to(absolute: Path, root: str) -> str:
-    """The path as patterns see it: relative to ``root`` when inside it."""
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix().lstrip("/")
+def relative_to(absolute: Path | str, root: str) -> str:
+    """The path as patterns see it: relative to ``root`` when inside it (string operations:
+    discovery asks for every file and folder of the tree)."""
+    text = os.fspath(absolute)
+    if os.sep != "/":
+        text, root = text.replace(os.sep, "/"), root.replace(os.sep, "/")
+    if root:
+        root = root.rstrip("/")
+        if text == root:
+            return ""
+        if text.startswith(root + "/"):
+            return text[len(root) + 1 :]
+    return text.lstrip("/")
+
+
+class _Spec:
+    """A GitIgnoreSpec with a quick rejection: one regular expression joining its including
+    patterns. A path none of them matches is not matched (a negation only re-includes), so
+    the spec's pattern-by-pattern walk runs only for the few paths that may be excluded."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        including = [
+            _NAMED_GROUP.sub("(?:", p.regex.pattern)
+            for p in self.spec.patterns
+            if p.include and p.regex is not None
+        ]
+        self.quick = re.compile("|".join(f"(?:{r})" for r in including)) if including else None
+
+    def match_file(self, relative: str) -> bool:
+        if self.quick is None or self.quick.search(relative) is None:
+            return False
+        return bool(self.spec.match_file(relative))
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 @functools.lru_cache(maxsize=256)
-def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+def _spec(patterns: tuple[str, ...]) -> _Spec:
+    return _Spec(patterns)
 
 
-def is_excluded(absolute: Path, is_dir: bool, settings: Settings) -> bool:
+def is_excluded(absolute: Path | str, is_dir: bool, settings: Settings) -> bool:
     """Does ``exclude``/``extend-exclude`` cover this path (gitignore-style patterns,
     relative to the project root; a bare name matches at any depth)?"""
     suffix = "/" if is_dir else ""
@@ -217,8 +256,10 @@ def is_excluded(absolute: Path, is_dir: bool, settings: Settings) -> bool:
         (settings.project_root, settings.exclude + settings.extend_exclude),
         (settings.cwd, settings.cli_exclude),
     ):
+        if not patterns:
+            continue
         relative = relative_to(absolute, root)
-        if patterns and relative not in ("", ".") and _spec(patterns).match_file(relative + suffix):
+        if relative not in ("", ".") and _spec(patterns).match_file(relative + suffix):
             return True
     return False
 

@@ -1,24 +1,34 @@
-"""Run over files: discover, read, check or fix, write back, and collect what to report.
+"""Run over files: discover, consult the cache, check or fix (in worker processes), write
+back, and collect what to report.
 
 One file's trouble (unreadable, unwritable, a bug in initlint) is recorded and the run
 goes on; nothing here raises for a file's content.
+
+The engine (and with it libcst) is imported only where a file must be parsed: a run the cache
+answers whole loads neither.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from initlint import engine
+from initlint.cache import Cache, Entry, Stamp, digest, fingerprint
 from initlint.discovery import discover, path_excluded
 from initlint.notebook import Notebook, NotebookError
 from initlint.output.report import FileReport, Report
 from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
-from initlint.source import SourceError, SourceText, decode, read, write_atomic
+from initlint.source import SourceError, SourceText, decode, rows, write_atomic
+
+if TYPE_CHECKING:
+    from initlint.diagnostics import Diagnostic
 
 
 @dataclass
@@ -30,24 +40,160 @@ class RunResult:
     fixed_source: bytes | None = None  # stdin with --fix: the whole (fixed) input
 
 
-def run(paths: list[Path], resolver: Resolver, fix: bool, diff: bool) -> RunResult:
+@dataclass(frozen=True)
+class Task:
+    """One file to check in a worker: everything it needs travels with it (picklable)."""
+
+    path: Path
+    settings: Settings
+    fix: bool
+    diff: bool
+    settings_key: str | None  # the cache's fingerprint of ``settings``; None: no cache
+
+
+@dataclass
+class Outcome:
+    """What checking one file gave: its share of the run's result, and the cache entry that
+    records it (None when it must not be cached: an error, a diff, an unreadable file)."""
+
+    result: RunResult
+    entry: Entry | None = None
+
+
+def run(
+    paths: list[Path],
+    resolver: Resolver,
+    fix: bool,
+    diff: bool,
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+) -> RunResult:
     """Check (and with ``fix``/``diff``, fix) every discovered file, each with its own
-    settings (the nearest configuration, ``per-file-ignores`` applied)."""
+    settings (the nearest configuration, ``per-file-ignores`` applied).
+
+    Files the cache in ``cache_dir`` (None: no cache) vouches for are not read; the rest
+    are checked by ``jobs`` worker processes. Results are merged in discovery order, so the
+    output is the same whatever the number of jobs.
+    """
     root = resolver.root()
     result = RunResult(Report(fix_threshold=root.fix_threshold, selected=root.select))
+    store = Cache(cache_dir) if cache_dir is not None else None
+    keys: dict[Settings, str] = {}
+    outcomes: list[Outcome | None] = []
+    tasks: list[Task] = []
     for path in discover(paths, resolver):
-        result.checked += 1
-        try:
-            _file(path, resolver.for_file(path), fix, diff, result)
-        except OSError as error:
-            result.errors.append(f"{_display(path)}: cannot write fixes: {error.strerror or error}")
-        except RecursionError:
-            result.errors.append(f"{_display(path)}: too deeply nested to analyse")
-        except Exception as error:  # a bug in initlint must not hide the other files
-            name = type(error).__name__
-            result.errors.append(f"{_display(path)}: internal error: {name}: {error}")
+        settings = resolver.for_file(path)
+        key = None
+        if store is not None and not diff:  # a diff's findings are of the fixed text
+            key = keys.get(settings) or keys.setdefault(settings, fingerprint(settings))
+        hit = _from_cache(store, path, key, fix) if store is not None and key else None
+        outcomes.append(hit)
+        if hit is None:
+            tasks.append(Task(Path(path), settings, fix, diff, key))
+    checked = zip(tasks, _map(check_file, tasks, jobs), strict=True)
+    for outcome in outcomes:
+        if outcome is None:
+            task, outcome = next(checked)
+            if store is not None and outcome.entry is not None:
+                store.store(os.path.abspath(task.path), outcome.entry)
+        _merge(result, outcome.result)
+    if store is not None:
+        store.save()
     result.report.errors = len(result.errors)
     return result
+
+
+def _from_cache(store: Cache, path: str, key: str, fix: bool) -> Outcome | None:
+    """The cached findings of an unchanged file, or None to check it. A file with a fix to
+    apply is checked again under ``--fix``; a notebook with findings too (its cell map is
+    not kept)."""
+    absolute = os.path.abspath(path)
+    entry = store.lookup(absolute, key)
+    if entry is None:
+        return None
+    result = RunResult(Report())
+    found = list(entry.diagnostics)
+    if not found:
+        return Outcome(result)
+    if _is_notebook(path):
+        return None
+    if fix and any(d.fix is not None for d in found):
+        return None
+    try:
+        with open(absolute, "rb") as handle:
+            data = handle.read()
+        text = decode(data).text
+    except (OSError, SourceError):
+        return None
+    if digest(data) != entry.content:
+        return None
+    result.report.files.append(FileReport(_display(path), found, rows(text), absolute))
+    return Outcome(result)
+
+
+def _merge(total: RunResult, part: RunResult) -> None:
+    total.report.files += part.report.files
+    total.report.fixed += part.report.fixed
+    total.report.fixed_by_file.update(part.report.fixed_by_file)
+    total.diffs += part.diffs
+    total.errors += part.errors
+    total.checked += 1
+
+
+def _map(work: Callable[[Task], Outcome], tasks: list[Task], jobs: int) -> list[Outcome]:
+    """``work`` over ``tasks``, results in order: in this process, or in a pool of ``jobs``
+    workers, which is closed and joined before this returns.
+
+    Workers ignore SIGINT (the terminal sends it to the whole group): this process decides,
+    stops the pool, and every worker killed mid-write leaves the old file (writes are a
+    rename of a complete temporary file, which its exit handler removes).
+    """
+    if jobs <= 1 or len(tasks) < 2:
+        return [work(task) for task in tasks]
+    import multiprocessing
+
+    from initlint import engine  # loaded once here, inherited by forked workers
+
+    del engine
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    workers = min(jobs, len(tasks))
+    chunk = max(1, min(8, len(tasks) // (workers * 16)))
+    pool = context.Pool(workers, initializer=_worker_started)
+    try:
+        done = list(pool.imap(work, tasks, chunksize=chunk))
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
+    return done
+
+
+def _worker_started() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds: a temporary file being written is removed
+
+
+def check_file(task: Task) -> Outcome:
+    """Check (or fix) one file, whatever goes wrong: the unit of work of a worker."""
+    result = RunResult(Report(fix_threshold=task.settings.fix_threshold))
+    path = task.path
+    try:
+        return _file(task, result)
+    except OSError as error:
+        result.errors.append(f"{_display(path)}: cannot write fixes: {error.strerror or error}")
+    except RecursionError:
+        result.errors.append(f"{_display(path)}: too deeply nested to analyse")
+    except Exception as error:  # a bug in initlint must not hide the other files
+        name = type(error).__name__
+        result.errors.append(f"{_display(path)}: internal error: {name}: {error}")
+    return Outcome(result)
 
 
 def run_stdin(
@@ -82,33 +228,50 @@ def run_stdin(
     return result
 
 
-def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResult) -> None:
+def _file(task: Task, result: RunResult) -> Outcome:
+    """Read, check, write back; the cache entry records the file as it is left."""
+    path, settings = task.path, task.settings
     shown, absolute = _display(path), os.path.abspath(path)
-    if _is_notebook(path):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            _unreadable(shown, absolute, SourceError(error.strerror or error), settings, result)
-            return
-        _check_notebook(
-            data, shown, absolute, settings, fix, diff, result, lambda b: write_atomic(path, b)
-        )
-        return
+    stamp = Stamp.of(absolute)  # before reading: a change after it is caught by the hash
     try:
-        source = read(path)
-    except SourceError as error:
-        _unreadable(shown, absolute, error, settings, result)
-        return
-    _check(source, shown, absolute, settings, fix, diff, result, lambda b: write_atomic(path, b))
+        data = path.read_bytes()
+    except OSError as error:
+        _unreadable(shown, absolute, SourceError(error.strerror or error), settings, result)
+        return Outcome(result)
+    written: list[bytes] = []
+
+    def write(new: bytes) -> None:
+        write_atomic(path, new)
+        written.append(new)
+
+    if _is_notebook(path):
+        _check_notebook(data, shown, absolute, settings, task.fix, task.diff, result, write)
+    else:
+        try:
+            source = decode(data)
+        except SourceError as error:
+            _unreadable(shown, absolute, error, settings, result)
+            return Outcome(result)
+        _check(source, shown, absolute, settings, task.fix, task.diff, result, write)
+    if task.settings_key is None or result.errors or stamp is None:
+        return Outcome(result)
+    if written:
+        data, stamp = written[-1], Stamp.of(absolute)
+        if stamp is None:
+            return Outcome(result)
+    found: list[Diagnostic] = [d for report in result.report.files for d in report.diagnostics]
+    return Outcome(result, Entry(stamp, digest(data), task.settings_key, tuple(found)))
 
 
-def _is_notebook(path: Path) -> bool:
-    return path.suffix.lower() == ".ipynb"
+def _is_notebook(path: Path | str) -> bool:
+    return os.fspath(path).lower().endswith(".ipynb")
 
 
 def _unreadable(
     shown: str, absolute: str, error: SourceError, settings: Settings, result: RunResult
 ) -> None:
+    from initlint import engine  # here, not at the top: it loads libcst
+
     if PARSE_ERROR in settings.select:
         unreadable = engine.parse_diagnostic(f"Cannot read file: {error}", 1, 1)
         found = engine.reported(unreadable, settings)  # graded: `warn` may name KIN000
@@ -126,6 +289,8 @@ def _check(
     write: Callable[[bytes], None],
 ) -> None:
     """Check or fix one decoded source; ``write`` receives the fixed bytes."""
+    from initlint import engine
+
     text = source.text
     if fix or diff:
         try:
@@ -143,7 +308,7 @@ def _check(
     else:
         found = engine.check(text, settings)
     if found:
-        result.report.files.append(FileReport(shown, found, engine.Lines(text).rows(), absolute))
+        result.report.files.append(FileReport(shown, found, rows(text), absolute))
 
 
 def _check_notebook(
@@ -158,6 +323,8 @@ def _check_notebook(
 ) -> None:
     """``_check`` for a .ipynb: the engine reads the code cells joined; findings and fixes
     go back to the cells (initlint/notebook.py does the mapping and the write-back)."""
+    from initlint import engine
+
     try:
         book = Notebook(data)
     except NotebookError as error:
@@ -190,7 +357,7 @@ def _check_notebook(
         )
 
 
-def _display(path: Path) -> str:
+def _display(path: Path | str) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows

@@ -25,7 +25,7 @@ def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSign
 
     found: list[ModelSignal] = []
     errors: list[str] = []
-    for path in discover(paths, resolver):
+    for path in map(Path, discover(paths, resolver)):
         shown = os.path.relpath(path)
         try:
             if path.suffix.lower() == ".ipynb":

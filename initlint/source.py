@@ -5,10 +5,18 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def rows(text: str) -> list[str]:
+    """The lines of ``text`` without their endings (any of CRLF, CR, LF), as shown in frames."""
+    return _NEWLINE.split(text)
 
 
 class SourceError(Exception):

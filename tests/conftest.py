@@ -38,3 +38,9 @@ def write(tmp_path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every test's runs keep their cache in a folder of their own, never in the checkout."""
+    monkeypatch.setenv("INITLINT_CACHE_DIR", str(tmp_path_factory.mktemp("initlint-cache")))

@@ -36,6 +36,7 @@ from initlint.frameworks.common import (
     Recognized,
     What,
     argument,
+    children,
     has_star_args,
     literal_int,
     literal_number,
@@ -1606,7 +1607,7 @@ class Walker:
         else:
             self._comprehension_names(node.for_in, scope)  # type: ignore[attr-defined]
         with nullcontext() if isinstance(node, cst.Lambda) else self._repeating():
-            for child in node.children:
+            for child in children(node):
                 if isinstance(child, cst.BaseExpression) and not isinstance(child, cst.Lambda):
                     self._walk_expr(child, scope)
                 elif isinstance(child, cst.Lambda):
@@ -1621,7 +1622,7 @@ class Walker:
         self._walk_node(node, scope)
 
     def _walk_node(self, node: cst.CSTNode, scope: Scope) -> None:
-        for child in node.children:
+        for child in children(node):
             if isinstance(child, cst.BaseExpression):
                 self._walk_expr(child, scope)
             elif isinstance(child, cst.BaseSuite):
@@ -2425,7 +2426,7 @@ def _pattern_names(pattern: cst.CSTNode) -> list[cst.Name]:
         names.append(pattern.name)
     if isinstance(pattern, cst.MatchMapping) and pattern.rest is not None:
         names.append(pattern.rest)
-    for child in pattern.children:
+    for child in children(pattern):
         if not isinstance(child, cst.BaseExpression) or isinstance(child, cst.MatchPattern):
             names.extend(_pattern_names(child))
     return names
@@ -2585,7 +2586,7 @@ def _declared_global(module: cst.Module) -> set[str]:
                 if isinstance(small, cst.Global):
                     found.update(item.name.value for item in small.names)
             continue
-        for child in statement.children:
+        for child in children(statement):
             if isinstance(child, cst.IndentedBlock):
                 pending.extend(child.body)
             elif isinstance(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from initlint.frameworks.common import children
+
 # Roots that are all "Keras" to us (frameworks.md §1.1), longest first.
 _KERAS_ROOTS = (
     ("tensorflow.compat.v1.keras", "keras"),
@@ -317,7 +319,7 @@ _LITERALS = (
 
 
 def _has_call(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.Call) or any(_has_call(child) for child in node.children)
+    return isinstance(node, cst.Call) or any(_has_call(child) for child in children(node))
 
 
 def is_type_checking(test: cst.BaseExpression) -> bool:

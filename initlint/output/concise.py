@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from initlint.output import fix_summary
 from initlint.output.report import Report
 
+if TYPE_CHECKING:  # rich loads only when text is printed
+    from rich.text import Text
+
 
 def headline(report: Report, path: str, diagnostic: object) -> Text:
+    from rich.text import Text
+
     from initlint.diagnostics import Diagnostic
 
     assert isinstance(diagnostic, Diagnostic)
@@ -30,6 +32,12 @@ def headline(report: Report, path: str, diagnostic: object) -> Text:
 
 
 def render(report: Report, stream: TextIO) -> None:
+    if not report.diagnostics and not report.show_fixes:  # plain lines: rich is not loaded
+        stream.writelines(line + "\n" for line in report.summary())
+        return
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for file, diagnostic in report.diagnostics:
         console.print(headline(report, file.path, diagnostic))

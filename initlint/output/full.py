@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from initlint.diagnostics import Diagnostic
 from initlint.output import fix_summary
 from initlint.output.concise import headline
 from initlint.output.report import Report
 
+if TYPE_CHECKING:  # rich loads only when text is printed
+    from rich.text import Text
+
 CONTEXT = 1
 MAX_WIDTH = 160  # longer source lines are cut in code frames (generated code, minified data)
 
 
 def render(report: Report, stream: TextIO) -> None:
+    if not report.diagnostics and not report.show_fixes:  # plain lines: rich is not loaded
+        stream.writelines(line + "\n" for line in report.summary())
+        return
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for file, diagnostic in report.diagnostics:
         console.print(headline(report, file.path, diagnostic))
@@ -41,6 +47,8 @@ def render(report: Report, stream: TextIO) -> None:
 
 def _frame(lines: list[str], diagnostic: Diagnostic) -> Text:
     """The rows around the finding (a notebook's: its cell's rows, numbered in the cell)."""
+    from rich.text import Text
+
     first = max(1, diagnostic.start.row - CONTEXT)
     last = min(len(lines), diagnostic.end.row + CONTEXT)
     width = len(str(last))

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from initlint.diagnostics import Applicability, FixPlan, Severity, Violation
 from initlint.model import ActFamily, FileModels, Layer, Model
 from initlint.prefilter import Token
+
+
+def _lazy(name: str) -> ModuleType:
+    """``name`` imported on first attribute access (importlib's LazyLoader)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# The fix builders need libcst. Rules are imported by every run, for their codes and names,
+# and a run the cache answers whole parses nothing: libcst loads when a rule first builds a fix.
+if TYPE_CHECKING:
+    from initlint import fixes as fixes
+else:
+    fixes = _lazy("initlint.fixes")
 
 
 @dataclass(frozen=True, slots=True)

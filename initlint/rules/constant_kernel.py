@@ -7,9 +7,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 from initlint.rules._symmetry import symmetry_breaks_training
 
 _NET = dedent(
@@ -164,6 +163,6 @@ class ConstantKernel(Rule):
                 layer.init_node,
                 f"`{layer.display}` is a hidden layer with a constant kernel{value}: all "
                 "its units compute the same value",
-                fix=replace_init(init, target),
+                fix=fixes.replace_init(init, target),
                 layer=layer,
             )

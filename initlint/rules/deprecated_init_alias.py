@@ -7,9 +7,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import rename_call
 from initlint.model import FileModels, Model
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 
 
 class DeprecatedInitAlias(Rule):
@@ -166,7 +165,7 @@ class DeprecatedInitAlias(Rule):
                 call.func,
                 f"`{call.function}` is a deprecated alias of `{current}`: it warns on every "
                 "call and may be removed",
-                fix=rename_call(call, current),
+                fix=fixes.rename_call(call, current),
             )
 
     def check(self, model: Model) -> Iterator[Violation]:

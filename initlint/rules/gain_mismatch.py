@@ -8,9 +8,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import set_gain
 from initlint.model import Init, Model
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 
 _FC = dedent(
     """\
@@ -219,7 +218,7 @@ class GainMismatch(Rule):
                 f"`{layer.display}` feeds {semantics.describe_act(act)} but `{init.name}` uses "
                 f"{_written(init)}: {mismatch.ratio:.1f}x {direction} variance than "
                 f"`{_gain_call(mismatch.nonlinearity, mismatch.slope)}` gives",
-                fix=set_gain(init, mismatch.nonlinearity, mismatch.slope),
+                fix=fixes.set_gain(init, mismatch.nonlinearity, mismatch.slope),
                 layer=layer,
             )
 

@@ -7,9 +7,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model, Role
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 
 
 class HeWithSaturating(Rule):
@@ -170,6 +169,6 @@ class HeWithSaturating(Rule):
                 layer.init_node,
                 f"`{layer.display}` feeds `{act.display}` but its kernel is He (`{init.label}`): "
                 f"{excess} Glorot's variance pushes it into saturation",
-                fix=replace_init(init, target),
+                fix=fixes.replace_init(init, target),
                 layer=layer,
             )

@@ -8,7 +8,6 @@ from textwrap import dedent
 
 from initlint import semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import replace_init, torch_call_text
 from initlint.model import (
     ActFamily,
     Distribution,
@@ -21,7 +20,7 @@ from initlint.model import (
     Role,
     Spelling,
 )
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 from initlint.semantics import TorchCall
 
 # Dense and convolution kernels; a recurrent kernel feeds the gates (sigmoid, tanh), whatever
@@ -293,7 +292,7 @@ class ImplicitDefaultMismatch(Rule):
                 f"`{layer.display}` feeds {semantics.describe_act(act)} but its kernel is left "
                 f"at Keras' default `glorot_uniform`{written}: ReLU-family activations need He "
                 "init",
-                fix=replace_init(init, target) if fixable else None,
+                fix=fixes.replace_init(init, target) if fixable else None,
                 layer=layer,
             )
             return
@@ -302,10 +301,10 @@ class ImplicitDefaultMismatch(Rule):
         if not isinstance(target, TorchCall) or he is None or not init.gain2:
             return
         if layer.path:
-            call = torch_call_text(target, f"{layer.path}.weight", layer.context, layer.node)
+            call = fixes.torch_call_text(target, f"{layer.path}.weight", layer.context, layer.node)
             add = f"add `{call}` after creating it"
         else:
-            call = torch_call_text(target, "w", layer.context, layer.node)
+            call = fixes.torch_call_text(target, "w", layer.context, layer.node)
             add = f"initialise its weight with `{call}`"
         yield self.report(
             layer.node,

@@ -7,9 +7,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import replace_init
 from initlint.model import InitFamily, Model
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 
 _FC = dedent(
     """\
@@ -159,6 +158,6 @@ class ReluWithoutHe(Rule):
                 layer.init_node,
                 f"`{layer.display}` feeds {semantics.describe_act(act)} but its kernel is "
                 f"{family} (`{init.label}`): ReLU-family activations need He init",
-                fix=replace_init(init, target),
+                fix=fixes.replace_init(init, target),
                 layer=layer,
             )

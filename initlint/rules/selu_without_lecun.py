@@ -7,9 +7,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import replace_init
 from initlint.model import ActFamily, Distribution, Framework, Init, InitFamily, Model, Spelling
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 
 _LECUN_NORMAL = (Distribution.NORMAL, Distribution.TRUNCATED_NORMAL)
 
@@ -177,6 +176,6 @@ class SeluWithoutLecun(Rule):
                 layer.init_node,
                 f"`{layer.display}` feeds `selu` but its kernel is `{init.label}`{kind}: SELU "
                 f"self-normalises only with LeCun normal{add}",
-                fix=replace_init(init, target),
+                fix=fixes.replace_init(init, target),
                 layer=layer,
             )

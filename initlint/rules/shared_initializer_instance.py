@@ -7,9 +7,8 @@ from textwrap import dedent
 
 from initlint import prefilter
 from initlint.diagnostics import Applicability, FixPlan, Violation
-from initlint.fixes import fresh_instance, seed_generator
 from initlint.model import FileModels, InstanceUse, Model, Seed
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 
 # Seeds whose instance draws the same values on every call (frameworks.md §1.2, KIN003's issue).
 _SAME_EVERY_CALL = (Seed.ABSENT, Seed.NONE, Seed.INT)
@@ -298,15 +297,15 @@ def _message(use: InstanceUse, first: InstanceUse | None) -> str:
 
 def _fix(use: InstanceUse, taken: set[int]) -> FixPlan | None:
     if use.seed is not Seed.INT:
-        return fresh_instance(use)
+        return fixes.fresh_instance(use)
     if use.keras3:
-        return seed_generator(use)
+        return fixes.seed_generator(use)
     if use.repeated or use.seed_value is None:
         return None
     seed = use.seed_value + 1  # the next seed after the instance's that nothing uses yet
     while seed in taken:
         seed += 1
-    plan = fresh_instance(use, seed)
+    plan = fixes.fresh_instance(use, seed)
     if plan is None:
         return None
     taken.add(seed)

@@ -8,9 +8,8 @@ from textwrap import dedent
 
 from initlint import prefilter, semantics
 from initlint.diagnostics import Applicability, Violation
-from initlint.fixes import replace_init
 from initlint.model import ActFamily, FileModels, InitFamily, Layer, LayerKind, Model, Role
-from initlint.rules._base import Example, Rule
+from initlint.rules._base import Example, Rule, fixes
 from initlint.signal import activation, weight_stats
 
 DEFAULT_TOLERANCE = 8.0
@@ -282,7 +281,7 @@ class UnscaledRandomInit(Rule):
             yield self.report(
                 layer.init_node,
                 _message(layer, scale, factor),
-                fix=replace_init(init, target),
+                fix=fixes.replace_init(init, target),
                 layer=layer,
             )
 
