@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from initlint import parsing
 from initlint.discovery import discover
 from initlint.notebook import Notebook, NotebookError
 from initlint.output.signal_table import ModelSignal
@@ -33,7 +34,7 @@ def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSign
                 text = read(path).text
             if not mentions_framework(text):
                 continue
-            models = extract_file(cst.parse_module(text)).models
+            models = extract_file(parsing.parse_module(text)).models
         except (OSError, SourceError, NotebookError, cst.ParserSyntaxError) as error:
             errors.append(f"{shown}: {str(error).splitlines()[0] if str(error) else error}")
             continue
