@@ -18,7 +18,7 @@ from initlint.notebook import Notebook, NotebookError
 from initlint.output.report import FileReport, Report
 from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
-from initlint.source import SourceError, SourceText, decode, read, write_atomic
+from initlint.source import SourceError, SourceText, decode, read, read_bytes, write_atomic
 
 
 @dataclass
@@ -86,9 +86,9 @@ def _file(path: Path, settings: Settings, fix: bool, diff: bool, result: RunResu
     shown, absolute = _display(path), os.path.abspath(path)
     if _is_notebook(path):
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            _unreadable(shown, absolute, SourceError(error.strerror or error), settings, result)
+            data = read_bytes(path)
+        except SourceError as error:
+            _unreadable(shown, absolute, error, settings, result)
             return
         _check_notebook(
             data, shown, absolute, settings, fix, diff, result, lambda b: write_atomic(path, b)

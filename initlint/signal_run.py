@@ -13,7 +13,7 @@ from initlint.discovery import discover
 from initlint.notebook import Notebook, NotebookError
 from initlint.output.signal_table import ModelSignal
 from initlint.resolution import Resolver
-from initlint.source import SourceError, read
+from initlint.source import SourceError, read, read_bytes
 
 
 def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSignal], list[str]]:
@@ -29,7 +29,7 @@ def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSign
         shown = os.path.relpath(path)
         try:
             if path.suffix.lower() == ".ipynb":
-                text = Notebook(path.read_bytes()).code
+                text = Notebook(read_bytes(path)).code
             else:
                 text = read(path).text
             if not mentions_framework(text):

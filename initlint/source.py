@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
@@ -43,12 +44,29 @@ def decode(data: bytes) -> SourceText:
     return SourceText(text, encoding, bom)
 
 
-def read(path: Path) -> SourceText:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; SourceError (one line) when it cannot be read or is not a file.
+
+    Opened without blocking and checked to be a regular file: a named pipe or a device
+    given a ``.py`` name would otherwise wait forever, or never end, in ``read``.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise SourceError(error.strerror or str(error)) from None
-    return decode(data)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SourceError("not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as error:
+        raise SourceError(error.strerror or str(error)) from None
+    finally:
+        os.close(fd)
+
+
+def read(path: Path) -> SourceText:
+    return decode(read_bytes(path))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
