@@ -20,6 +20,7 @@ from initlint.settings import SettingsError, split_selectors
 from initlint.signal_run import signal_tables
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 def exit_code(
@@ -287,6 +288,9 @@ def main(
     except (SettingsError, DiscoveryError, baseline.BaselineError) as error:
         click.echo(f"initlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:  # as a shell reports Ctrl-C: 128 + SIGINT, one line
+        click.echo("initlint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)
     if recorded is not None and baseline_file is not None:

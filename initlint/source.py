@@ -5,9 +5,13 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import signal
 import stat
 import tempfile
+import threading
 import tokenize
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,14 +82,36 @@ def write_atomic(path: Path, data: bytes) -> None:
     if not os.access(path, os.W_OK):  # a rename would replace it: respect the permission
         raise PermissionError(13, "Permission denied (file is read-only)", str(path))
     mode = path.stat().st_mode
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".initlint", dir=path.parent)
+    with _interrupts_deferred():
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".initlint", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode & 0o7777)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the write is done or undone.
+
+    Otherwise one arriving just after ``mkstemp`` leaves its temporary file behind; held,
+    it is raised as soon as the file is whole and the temporary gone. Only the main thread
+    receives them, and only where POSIX signal masks exist.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
