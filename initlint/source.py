@@ -15,6 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# libcst parses about 50-100 KB a second and needs ~500 bytes of memory per byte of source:
+# a 20 MB generated file would take minutes and gigabytes. Hand-written model code is far
+# smaller (the largest transformers modeling files are a few hundred KB); bigger files are
+# reported as not checked rather than slowing every run that meets them.
+MAX_BYTES = 2 * 2**20
+
 
 class SourceError(Exception):
     """The file cannot be read or decoded; the message says why, in one line."""
@@ -51,16 +57,22 @@ def decode(data: bytes) -> SourceText:
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; SourceError (one line) when it cannot be read or is not a file.
 
-    Opened without blocking and checked to be a regular file: a named pipe or a device
-    given a ``.py`` name would otherwise wait forever, or never end, in ``read``.
+    Opened without blocking and checked to be a regular file of at most ``MAX_BYTES``: a
+    named pipe or a device given a ``.py`` name would otherwise wait forever, or never end.
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise SourceError(error.strerror or str(error)) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise SourceError("not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise SourceError(
+                f"too large to analyse ({status.st_size / 2**20:.1f} MiB; "
+                f"the limit is {MAX_BYTES // 2**20} MiB)"
+            )
         with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read()
     except OSError as error:
