@@ -18,7 +18,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from initlint import engine
+from initlint import engine, parsing
 from initlint.discovery import discover
 from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
@@ -52,7 +52,7 @@ def add_noqa(text: str, settings: Settings) -> tuple[str, int]:
     by_row: dict[int, set[str]] = {}
     for diagnostic in found:
         by_row.setdefault(diagnostic.noqa_row, set()).add(diagnostic.code)
-    module = cst.parse_module(text)  # it parsed for check, so it parses here
+    module = parsing.parse_module(text)  # it parsed for check, so it parses here
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     comments = _comments(positions)
     in_string = _rows_inside_strings(positions)
@@ -69,7 +69,7 @@ def add_noqa(text: str, settings: Settings) -> tuple[str, int]:
             added += 1
     new_text = "".join(lines)
     try:
-        cst.parse_module(new_text)
+        parsing.parse_module(new_text)
     except (cst.ParserSyntaxError, RecursionError) as error:
         raise AddNoqaError(f"adding noqa comments would break the code ({error})") from None
     return new_text, added

@@ -316,8 +316,8 @@ def main(
     except (SettingsError, DiscoveryError, baseline.BaselineError) as error:
         click.echo(f"initlint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:  # files are whole: every write is a rename of a complete file
-        click.echo("initlint: error: interrupted", err=True)
+    except KeyboardInterrupt:  # as a shell reports Ctrl-C: 128 + SIGINT, one line
+        click.echo("initlint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     if write_baseline is not None:
         _write_baseline(write_baseline, result)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from initlint import fixes, prefilter, source, suppression
+from initlint import fixes, parsing, prefilter, source, suppression
 from initlint.diagnostics import Diagnostic, Edit, Fix, FixPlan, Position, Severity, Violation
 from initlint.frameworks import extract_file
 from initlint.rules import ALL_RULES, BY_CODE, Rule
@@ -102,7 +102,7 @@ def check(text: str, settings: Settings) -> list[Diagnostic]:
     if not prefilter.needs_parse(text, settings.select):
         return []
     try:
-        module = cst.parse_module(text)
+        module = parsing.parse_module(text)
     except cst.ParserSyntaxError as error:
         return reported(_syntax_error(text, error), settings)
     except RecursionError:
@@ -243,7 +243,7 @@ def fix_table(text: str, settings: Settings) -> tuple[str, dict[str, int], list[
         if new_text == text:
             return text, table, diagnostics
         try:
-            module = cst.parse_module(new_text)
+            module = parsing.parse_module(new_text)
         except (cst.ParserSyntaxError, RecursionError) as error:
             raise FixError(
                 f"a fix produced code that does not parse ({error}); nothing written"

@@ -25,7 +25,7 @@ from initlint.notebook import Notebook, NotebookError
 from initlint.output.report import FileReport, Report
 from initlint.resolution import Resolver
 from initlint.settings import PARSE_ERROR, Settings
-from initlint.source import SourceError, SourceText, decode, rows, write_atomic
+from initlint.source import SourceError, SourceText, decode, read_bytes, rows, write_atomic
 
 if TYPE_CHECKING:
     from initlint.diagnostics import Diagnostic
@@ -234,9 +234,9 @@ def _file(task: Task, result: RunResult) -> Outcome:
     shown, absolute = _display(path), os.path.abspath(path)
     stamp = Stamp.of(absolute)  # before reading: a change after it is caught by the hash
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        _unreadable(shown, absolute, SourceError(error.strerror or error), settings, result)
+        data = read_bytes(path)
+    except SourceError as error:  # unreadable, not a regular file, too large
+        _unreadable(shown, absolute, error, settings, result)
         return Outcome(result)
     written: list[bytes] = []
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from initlint import parsing
 from initlint.discovery import discover
 from initlint.notebook import Notebook, NotebookError
 from initlint.output.signal_table import ModelSignal
 from initlint.resolution import Resolver
-from initlint.source import SourceError, read
+from initlint.source import SourceError, read, read_bytes
 
 
 def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSignal], list[str]]:
@@ -29,12 +30,12 @@ def signal_tables(paths: list[Path], resolver: Resolver) -> tuple[list[ModelSign
         shown = os.path.relpath(path)
         try:
             if path.suffix.lower() == ".ipynb":
-                text = Notebook(path.read_bytes()).code
+                text = Notebook(read_bytes(path)).code
             else:
                 text = read(path).text
             if not mentions_framework(text):
                 continue
-            models = extract_file(cst.parse_module(text)).models
+            models = extract_file(parsing.parse_module(text)).models
         except (OSError, SourceError, NotebookError, cst.ParserSyntaxError) as error:
             errors.append(f"{shown}: {str(error).splitlines()[0] if str(error) else error}")
             continue

@@ -6,8 +6,13 @@ import codecs
 import io
 import os
 import re
+import signal
+import stat
 import tempfile
+import threading
 import tokenize
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +22,13 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 def rows(text: str) -> list[str]:
     """The lines of ``text`` without their endings (any of CRLF, CR, LF), as shown in frames."""
     return _NEWLINE.split(text)
+
+
+# libcst parses about 50-100 KB a second and needs ~500 bytes of memory per byte of source:
+# a 20 MB generated file would take minutes and gigabytes. Hand-written model code is far
+# smaller (the largest transformers modeling files are a few hundred KB); bigger files are
+# reported as not checked rather than slowing every run that meets them.
+MAX_BYTES = 2 * 2**20
 
 
 class SourceError(Exception):
@@ -51,12 +63,35 @@ def decode(data: bytes) -> SourceText:
     return SourceText(text, encoding, bom)
 
 
-def read(path: Path) -> SourceText:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; SourceError (one line) when it cannot be read or is not a file.
+
+    Opened without blocking and checked to be a regular file of at most ``MAX_BYTES``: a
+    named pipe or a device given a ``.py`` name would otherwise wait forever, or never end.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise SourceError(error.strerror or str(error)) from None
-    return decode(data)
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError("not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise SourceError(
+                f"too large to analyse ({status.st_size / 2**20:.1f} MiB; "
+                f"the limit is {MAX_BYTES // 2**20} MiB)"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as error:
+        raise SourceError(error.strerror or str(error)) from None
+    finally:
+        os.close(fd)
+
+
+def read(path: Path) -> SourceText:
+    return decode(read_bytes(path))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -68,14 +103,36 @@ def write_atomic(path: Path, data: bytes) -> None:
     if not os.access(path, os.W_OK):  # a rename would replace it: respect the permission
         raise PermissionError(13, "Permission denied (file is read-only)", str(path))
     mode = path.stat().st_mode
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".initlint", dir=path.parent)
+    with _interrupts_deferred():
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".initlint", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode & 0o7777)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the write is done or undone.
+
+    Otherwise one arriving just after ``mkstemp`` leaves its temporary file behind; held,
+    it is raised as soon as the file is whole and the temporary gone. Only the main thread
+    receives them, and only where POSIX signal masks exist.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -71,8 +71,7 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
     root = _tree(tmp_path / "pkg")
     _tree(tmp_path / "pkg" / "sub", 9)
     runs = [
-        _invoke(root, "--no-cache", "--jobs", jobs, "--output-format", "json")
-        for jobs in (1, 2, 3)
+        _invoke(root, "--no-cache", "--jobs", jobs, "--output-format", "json") for jobs in (1, 2, 3)
     ]
     assert runs[0][0] == 1
     assert runs[0] == runs[1] == runs[2]
