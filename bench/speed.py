@@ -80,8 +80,8 @@ FIXIT_LAUNCHER = f"""
 import multiprocessing, sys
 from concurrent.futures import ProcessPoolExecutor
 import trailrunner
-trailrunner.Trailrunner.DEFAULT_EXECUTOR = lambda: ProcessPoolExecutor(
-    {ANCHOR_JOBS}, mp_context=multiprocessing.get_context("spawn"))
+trailrunner.Trailrunner.DEFAULT_EXECUTOR = staticmethod(lambda: ProcessPoolExecutor(
+    {ANCHOR_JOBS}, mp_context=multiprocessing.get_context("spawn")))
 from fixit.cli import main
 sys.argv[0] = "fixit"
 main()
@@ -258,24 +258,24 @@ def build_tools(
     else:
         skipped["initlint-jobs1"] = "this initlint has no --jobs"
     if "torchfix" in venvs:
-        python = venv_python(venvs["torchfix"])
+        torchfix = [venv_python(venvs["torchfix"]), "-m", "torchfix", "--jobs", str(ANCHOR_JOBS)]
         tools.append(
             Tool(
                 "torchfix",
                 str(ANCHOR_JOBS),
-                lambda c: [python, "-m", "torchfix", "--jobs", str(ANCHOR_JOBS), *c.files],
+                lambda c: [*torchfix, *c.files],
                 ok_codes=(0, 1),  # 1: some file could not be transformed
                 processed=torchfix_files,
                 expected=lambda corpus: corpus.torch_files,
             )
         )
     if "fixit" in venvs:
-        python = venv_python(venvs["fixit"])
+        fixit = [venv_python(venvs["fixit"]), "-c", FIXIT_LAUNCHER, "lint"]
         tools.append(
             Tool(
                 "fixit",
                 str(ANCHOR_JOBS),
-                lambda c: [python, "-c", FIXIT_LAUNCHER, "lint", *c.files],
+                lambda c: [*fixit, *c.files],
                 ok_codes=(0, 1),  # 1: findings
                 processed=fixit_files,
             )
@@ -332,6 +332,7 @@ def ensure_venv(venvs: Path, requirement: str) -> Path:
         except OSError as error:
             raise BenchError(f"cannot make the venv for {requirement}: {error}") from error
         if completed.returncode != 0:
+            shutil.rmtree(venv, ignore_errors=True)
             lines = [
                 line
                 for line in (completed.stderr or completed.stdout).strip().splitlines()
@@ -553,7 +554,7 @@ def report(
     lines += ["", "## Times (wall clock; peak RSS = largest single process)", ""]
     lines += [markdown_table(results), "", "## Targets (issue 8)", ""]
     for goal in goals:
-        unit = "" if "MB" in goal.text else "x"
+        unit = "" if "MB" in goal.text or goal.value is None else "x"
         lines.append(f"- **{goal.verdict}** {goal.text} [{goal.corpus}]: {fmt(goal.value)}{unit}")
     return "\n".join(lines)
 
@@ -674,7 +675,8 @@ def main(argv: list[str]) -> int:
     try:
         return benchmark(args, cache, scratch)
     except BenchError as error:
-        print(f"bench: error: {error}", file=sys.stderr)
+        # corpus.py's messages add the command and pip's output on further lines; one is enough
+        print(f"bench: error: {str(error).splitlines()[0]}", file=sys.stderr)
         return 2
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
