@@ -125,12 +125,17 @@ class Measure:
     argv: list[str]
     seconds: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     error: str | None = None
     skipped: str | None = None
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
     @property
     def peak_mb(self) -> float | None:
@@ -142,6 +147,7 @@ class Run:
     """What one timed command did."""
 
     seconds: float
+    cpu_seconds: float  # user + system, of the process and the descendants it waited for
     rss_kb: int
     returncode: int
     stdout: str
@@ -164,6 +170,7 @@ def timed(argv: list[str], cwd: Path) -> Run:
         err.seek(0)
         return Run(
             seconds,
+            usage.ru_utime + usage.ru_stime,
             usage.ru_maxrss,  # kilobytes on Linux
             process.returncode,
             out.read().decode("utf-8", "replace"),
@@ -370,7 +377,7 @@ def machine_info(venvs: dict[str, Path]) -> dict[str, str]:
     info = {
         "cpus": str(os.cpu_count()),
         "cpus usable": str(len(os.sched_getaffinity(0))),
-        "load average (1/5/15 min)": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "load average at the start (1/5/15 min)": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "initlint": version_of(sys.executable, "initlint", "libcst"),
@@ -421,7 +428,10 @@ def make_corpus(name: str, packages: list[str], cache: Path) -> Corpus:
 def measure(tool: Tool, corpus: Corpus, repeat: int) -> Measure:
     """Run ``tool`` on ``corpus`` ``repeat`` times (after its untimed warm-up, if any)."""
     argv = tool.argv(corpus)
-    result = Measure(corpus.name, tool.name, tool.jobs, len(corpus.files), corpus.lines, argv)
+    listed = set(corpus.files)
+    shown = [a for a in argv if a not in listed]  # the command as reported, files elided
+    shown += ["<files>"] if len(shown) < len(argv) else []
+    result = Measure(corpus.name, tool.name, tool.jobs, len(corpus.files), corpus.lines, shown)
     if tool.prepare is not None:
         print(f"  {tool.name}: filling the cache ...", file=sys.stderr, flush=True)
         run = timed(tool.prepare(corpus), corpus.root)
@@ -437,7 +447,12 @@ def measure(tool: Tool, corpus: Corpus, repeat: int) -> Measure:
             return result
         result.seconds.append(run.seconds)
         result.rss_kb.append(run.rss_kb)
-        print(f"    {run.seconds:.2f} s, {run.rss_kb / 1024:.0f} MB", file=sys.stderr)
+        result.cpu_seconds.append(run.cpu_seconds)
+        print(
+            f"    {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s CPU, "
+            f"{run.rss_kb / 1024:.0f} MB",
+            file=sys.stderr,
+        )
     return result
 
 
@@ -456,9 +471,9 @@ def markdown_table(results: list[Measure]) -> str:
     """One row per (corpus, tool); the last column compares initlint cold with the row."""
     header = (
         "| corpus | tool | jobs | files | lines | median s | min s | max s | files/s "
-        "| peak RSS MB | initlint cold / tool |"
+        "| CPU s | peak RSS MB | initlint cold / tool |"
     )
-    rows = [header, "|" + "---|" * 11]
+    rows = [header, "|" + "---|" * 12]
     for r in results:
         base = find(results, r.corpus, "initlint-cold")
         if r.median is None:
@@ -469,7 +484,7 @@ def markdown_table(results: list[Measure]) -> str:
         rows.append(
             f"| {r.corpus} | {r.tool} | {r.jobs} | {r.files} | {r.lines} | {fmt(r.median)} "
             f"| {fmt(min(r.seconds))} | {fmt(max(r.seconds))} | {fmt(r.files / r.median, 0)} "
-            f"| {fmt(r.peak_mb, 0)} | {ratio} |"
+            f"| {fmt(r.cpu_median)} | {fmt(r.peak_mb, 0)} | {ratio} |"
         )
     return "\n".join(rows)
 
@@ -551,7 +566,14 @@ def report(
             f"{len(c.files)} files, {c.lines} lines ({c.torch_files} mention torch: "
             "TorchFix parses only those)"
         )
-    lines += ["", "## Times (wall clock; peak RSS = largest single process)", ""]
+    lines += [
+        "",
+        "## Times",
+        "",
+        "Median wall clock; CPU = user + system time of the process and its workers (less "
+        "sensitive to a busy machine); peak RSS = the largest single process of the tree.",
+        "",
+    ]
     lines += [markdown_table(results), "", "## Targets (issue 8)", ""]
     for goal in goals:
         unit = "" if "MB" in goal.text or goal.value is None else "x"
@@ -711,6 +733,8 @@ def benchmark(args: argparse.Namespace, cache: Path, scratch: Path) -> int:
                 continue
             repeat = args.slow_repeat if name in SLOW_TOOLS else args.repeat
             results.append(measure(by_name[name], corpus, repeat))
+    # Other work on the machine slows every tool; the load shows whether the run was quiet.
+    info["load average at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     full = next((c.name for c in corpora if c.name.startswith("full")), "full")
     subset = next((c.name for c in corpora if c.name.endswith("subset")), "subset")
     goals = targets(results, full, subset)
@@ -732,8 +756,7 @@ def save(
 
     def entry(r: Measure) -> dict[str, Any]:
         data = asdict(r)
-        data["argv"] = [a for a in r.argv if not a.endswith(".py")] + ["<files>"]
-        data["median"], data["peak_mb"] = r.median, r.peak_mb
+        data["median"], data["cpu_median"], data["peak_mb"] = r.median, r.cpu_median, r.peak_mb
         return data
 
     document = {
