@@ -128,6 +128,7 @@ class Measure:
     cpu_seconds: list[float] = field(default_factory=list)
     error: str | None = None
     skipped: str | None = None
+    findings: list[str] | None = None  # initlint's, canonical, to compare the variants
 
     @property
     def median(self) -> float | None:
@@ -448,12 +449,41 @@ def measure(tool: Tool, corpus: Corpus, repeat: int) -> Measure:
         result.seconds.append(run.seconds)
         result.rss_kb.append(run.rss_kb)
         result.cpu_seconds.append(run.cpu_seconds)
+        if tool.name.startswith("initlint"):
+            result.findings = canonical(run.stdout)
         print(
             f"    {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s CPU, "
             f"{run.rss_kb / 1024:.0f} MB",
             file=sys.stderr,
         )
     return result
+
+
+def canonical(stdout: str) -> list[str]:
+    """initlint's JSON findings in an order that does not depend on scheduling."""
+    try:
+        items = json.loads(stdout)
+    except json.JSONDecodeError:
+        return [stdout]
+    return sorted(json.dumps(item, sort_keys=True) for item in items)
+
+
+def check_same_findings(results: list[Measure]) -> None:
+    """Mark an initlint variant failed when its findings differ from the cold run's.
+
+    A cache or a worker pool that made initlint faster by reporting something else would
+    make the comparison meaningless, so the warm and single-job runs must agree with cold.
+    """
+    cold = next((r for r in results if r.tool == "initlint-cold" and not r.error), None)
+    if cold is None or cold.findings is None:
+        return
+    for r in results:
+        if r is cold or r.findings is None or r.error:
+            continue
+        if r.findings != cold.findings:
+            counts = f"{len(r.findings)} vs {len(cold.findings)}"
+            r.error = f"findings differ from initlint-cold ({counts})"
+            print(f"  {r.tool} FAILED: {r.error}", file=sys.stderr)
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -733,6 +763,7 @@ def benchmark(args: argparse.Namespace, cache: Path, scratch: Path) -> int:
                 continue
             repeat = args.slow_repeat if name in SLOW_TOOLS else args.repeat
             results.append(measure(by_name[name], corpus, repeat))
+        check_same_findings([r for r in results if r.corpus == corpus.name])
     # Other work on the machine slows every tool; the load shows whether the run was quiet.
     info["load average at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     full = next((c.name for c in corpora if c.name.startswith("full")), "full")
