@@ -10,7 +10,9 @@ answers whole loads neither.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
 import os
 import signal
 import sys
@@ -143,41 +145,93 @@ def _merge(total: RunResult, part: RunResult) -> None:
 
 def _map(work: Callable[[Task], Outcome], tasks: list[Task], jobs: int) -> list[Outcome]:
     """``work`` over ``tasks``, results in order: in this process, or in a pool of ``jobs``
-    workers, which is closed and joined before this returns.
+    workers, shut down before this returns.
 
-    Workers ignore SIGINT (the terminal sends it to the whole group): this process decides,
-    stops the pool, and every worker killed mid-write leaves the old file (writes are a
-    rename of a complete temporary file, which its exit handler removes).
+    The largest files go first, so no worker is left with a long file while the other has
+    finished. A worker that dies (a crash in native code) fails its files with a message
+    instead of hanging the run, as a ``multiprocessing.Pool`` would. Workers ignore SIGINT
+    (the terminal sends it to the whole group): this process stops, and the files being
+    written are finished whole, since every write is a rename of a complete file.
     """
     if jobs <= 1 or len(tasks) < 2:
         return [work(task) for task in tasks]
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from initlint import engine  # loaded once here, inherited by forked workers
 
     del engine
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     workers = min(jobs, len(tasks))
+    order = sorted(range(len(tasks)), key=lambda index: -_size(tasks[index].path))
     chunk = max(1, min(8, len(tasks) // (workers * 16)))
-    pool = context.Pool(workers, initializer=_worker_started)
+    done: dict[int, Outcome] = {}
+    executor = ProcessPoolExecutor(workers, context, initializer=_worker_started)
     try:
-        done = list(pool.imap(work, tasks, chunksize=chunk))
-    except BaseException:
-        pool.terminate()
-        pool.join()
-        raise
-    pool.close()
-    pool.join()
-    return done
+        in_worker = functools.partial(_in_worker, work)
+        results = executor.map(in_worker, [tasks[index] for index in order], chunksize=chunk)
+        for index, outcome in zip(order, results, strict=False):
+            done[index] = outcome
+    except BrokenProcessPool:
+        for index in order:
+            if index not in done:
+                result = RunResult(Report())
+                shown = _display(tasks[index].path)
+                result.errors.append(f"{shown}: internal error: a worker process died")
+                done[index] = Outcome(result)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return [done[index] for index in range(len(tasks))]
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _worker_started() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
+    parent = os.getppid()
+    if sys.platform == "linux":  # SIGTERM this worker when the run dies, even of SIGKILL
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the run died before that was set
+        raise SystemExit(128 + signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+class _Stopped(BaseException):
+    """SIGTERM in a worker busy with a file: unwinds it (removing any temporary file)."""
+
+
+_busy = False  # is this worker inside a file's check?
 
 
 def _stop(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds: a temporary file being written is removed
+    if not _busy:
+        os._exit(128 + signum)
+    raise _Stopped
+
+
+def _in_worker(work: Callable[[Task], Outcome], task: Task) -> Outcome:
+    """``work`` in a worker: a SIGTERM ends the process once the file's work has unwound
+    (the pool would otherwise take the exception for that file's result and go on)."""
+    global _busy
+    _busy = True
+    try:
+        return work(task)
+    except _Stopped:
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _busy = False
 
 
 def check_file(task: Task) -> Outcome:
