@@ -343,6 +343,19 @@ def _indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
+def _insert_line(i: int, content: str) -> Mutation:
+    """``content`` as a line of its own before line ``i``, indented as that line."""
+
+    def apply(text: str) -> str:
+        lines = _lines(text)
+        at = i % (len(lines) + 1)
+        indent = _indent_of(lines[at]) if at < len(lines) else ""
+        lines.insert(at, f"{indent}{content}\n")
+        return "".join(lines)
+
+    return apply
+
+
 @st.composite
 def mutation(draw: st.DrawFn) -> Mutation:
     """One small edit of a program's text; many of them make it invalid, which is fine."""
@@ -393,16 +406,7 @@ def _comment_at_end(draw: st.DrawFn, i: int) -> Mutation:
 
 def _comment_line(draw: st.DrawFn, i: int) -> Mutation:
     """A comment on its own line, indented as the next line (between decorators too)."""
-    comment = draw(st.sampled_from(COMMENTS))
-
-    def apply(text: str) -> str:
-        lines = _lines(text)
-        at = i % (len(lines) + 1)
-        indent = _indent_of(lines[at]) if at < len(lines) else ""
-        lines.insert(at, f"{indent}{comment}\n")
-        return "".join(lines)
-
-    return apply
+    return _insert_line(i, draw(st.sampled_from(COMMENTS)))
 
 
 def _comment_in_call(draw: st.DrawFn, i: int) -> Mutation:
@@ -420,16 +424,7 @@ def _split_call(draw: st.DrawFn, i: int) -> Mutation:
 
 
 def _code_string(draw: st.DrawFn, i: int) -> Mutation:
-    literal = draw(st.sampled_from(CODE_STRINGS))
-
-    def apply(text: str) -> str:
-        lines = _lines(text)
-        at = i % (len(lines) + 1)
-        indent = _indent_of(lines[at]) if at < len(lines) else ""
-        lines.insert(at, f"{indent}_doc = {literal}\n")
-        return "".join(lines)
-
-    return apply
+    return _insert_line(i, f"_doc = {draw(st.sampled_from(CODE_STRINGS))}")
 
 
 def _rename_alias(draw: st.DrawFn, i: int) -> Mutation:
