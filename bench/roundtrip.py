@@ -45,6 +45,7 @@ class RoundTrip:
 
     name: str
     files: int = 0
+    offered: int = 0  # findings with a fix that --fix --unsafe-fixes applies, before fixing
     changed: int = 0
     edits: int = 0  # changed hunks of lines, over all files
     parse_failures: int = 0
@@ -126,10 +127,14 @@ def round_trip(name: str, version: str, source: Path, scratch: Path) -> RoundTri
 
     listed = initlint(root, "--select", "ALL", "--unsafe-fixes", "--output-format", "json")
     try:
-        rows = fixed_rows(json.loads(listed.stdout))
+        findings = json.loads(listed.stdout)
+        rows = fixed_rows(findings)
     except json.JSONDecodeError:
         result.problems.append(f"no JSON from the check run: {listed.stderr.strip()[-300:]}")
         return result
+    result.offered = sum(
+        1 for item in findings if item.get("fix") and item["fix"]["applicability"] in APPLIED
+    )
 
     started = time.perf_counter()
     first = initlint(root, *FIX)
@@ -174,11 +179,13 @@ def round_trip(name: str, version: str, source: Path, scratch: Path) -> RoundTri
 
 
 def print_table(results: list[RoundTrip]) -> None:
-    header = ["package", "files", "changed", "edits", "parse failures", "2nd-run changes", "sec"]
+    header = ["package", "files", "fixes offered", "changed", "edits", "parse failures"]
+    header += ["2nd-run changes", "sec"]
     rows = [
         [
             r.name + (" (FAILED)" if r.problems else ""),
             str(r.files),
+            str(r.offered),
             str(r.changed),
             str(r.edits),
             str(r.parse_failures),
