@@ -66,30 +66,51 @@ def _git_root(start: Path) -> Path | None:
     return None
 
 
+class _Repositories:
+    """The git root and its .gitignore files for each folder asked about, each found once:
+    pre-commit passes thousands of files by name, mostly from a few folders."""
+
+    def __init__(self) -> None:
+        self.roots: dict[Path, Path | None] = {}
+        self.ignores: dict[Path | None, _Ignores] = {}
+
+    def ignores_for(self, folder: Path) -> _Ignores:
+        if folder not in self.roots:
+            self.roots[folder] = _git_root(folder)
+        root = self.roots[folder]
+        if root not in self.ignores:
+            self.ignores[root] = _Ignores(root)
+        return self.ignores[root]
+
+
 def discover(paths: list[Path], resolver: Resolver) -> Iterator[str]:
     """Files to lint, in a stable order. Explicit files are linted even when excluded,
     unless ``force_exclude`` (what pre-commit needs). Each folder is walked with its own
     settings (the nearest ``[tool.initlint]``). Paths are strings, as given or joined below
     a given folder: building and hashing ``Path`` objects costs more than a warm run."""
     for given in paths:
-        if not given.exists() and not given.is_symlink():
+        if not os.path.lexists(given):
             raise DiscoveryError(f"{given}: No such file or directory")
     seen: set[str] = set()
+    repositories = _Repositories()
     for given in paths:
-        absolute = given.resolve() if given.exists() else given.absolute()
-        is_dir = given.is_dir()
-        settings = resolver.for_folder(absolute if is_dir else absolute.parent)
-        ignores = _Ignores(_git_root(absolute if is_dir else absolute.parent))
-        if settings.force_exclude and _is_excluded(absolute, is_dir, settings, ignores):
-            continue
+        text = os.fspath(given)
+        is_dir = os.path.isdir(text)
+        absolute = os.path.realpath(text)  # a dangling link: where it points
+        folder = absolute if is_dir else os.path.dirname(absolute)
+        settings = resolver.for_folder(folder)
+        if settings.force_exclude or is_dir:
+            ignores = repositories.ignores_for(Path(folder))
+            if settings.force_exclude and _is_excluded(Path(absolute), is_dir, settings, ignores):
+                continue
         if is_dir:
             for found in _walk(given, resolver, ignores):
                 if found not in seen:
                     seen.add(found)
                     yield found
-        elif str(given) not in seen:
-            seen.add(str(given))
-            yield str(given)
+        elif text not in seen:
+            seen.add(text)
+            yield text
 
 
 def path_excluded(path: Path, settings: Settings) -> bool:
