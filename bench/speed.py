@@ -18,7 +18,9 @@ anchors are installed from PyPI into their own virtual environments under ``CACH
 
 Peak RSS is the ``ru_maxrss`` that ``os.wait4`` returns for the timed process: on Linux that is
 the largest resident set of that process and of every descendant it waited for (worker pools
-are joined, so they count), i.e. the largest *single* process of the tree, not a sum.
+are joined, so they count), i.e. the largest *single* process of the tree, not a sum. The
+command is started by a small reaper process, since a peak RSS survives exec and a child
+spawned from this script would report this script's own.
 
 Exit status: 0 when every tool ran and every measured target passed, 1 when a tool failed or a
 target failed, 2 when a download, an extraction or a virtual environment could not be made.
@@ -36,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -155,27 +156,49 @@ class Run:
     stderr: str
 
 
-def timed(argv: list[str], cwd: Path) -> Run:
-    """Run ``argv`` and return its wall time and the peak RSS that ``os.wait4`` reports.
+# Reaps the measured command in a small process of its own. Linux keeps a process's peak RSS
+# across exec, and a child spawned straight from this script would start from this script's
+# (which grows with every output it keeps): the reaper is small, so what its child reports
+# is the child's own. It writes wall time, CPU time, peak RSS and exit status to argv[1].
+REAPER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+               "rss_kb": usage.ru_maxrss, "status": os.waitstatus_to_exitcode(status)}, out)
+"""
 
-    ``subprocess.run`` would reap the child itself and lose its rusage, so the child is reaped
-    here with ``os.wait4``; output goes to temporary files so a full pipe never blocks it.
-    """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+
+def timed(argv: list[str], cwd: Path) -> Run:
+    """Run ``argv`` under the reaper and return its wall time, CPU time and peak RSS (the
+    largest single process of its tree, workers it waited for included); output goes to
+    temporary files so a full pipe never blocks it."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        measured = Path(scratch) / "usage.json"
+        reaper = [sys.executable, "-I", "-S", "-c", REAPER, str(measured), *argv]
+        completed = subprocess.run(reaper, cwd=cwd, stdout=out, stderr=err, check=False)
         out.seek(0)
         err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+        try:
+            usage = json.loads(measured.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Run(0.0, 0.0, 0, completed.returncode or 1, stdout, stderr)
         return Run(
-            seconds,
-            usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss,  # kilobytes on Linux
-            process.returncode,
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
+            float(usage["seconds"]),
+            float(usage["cpu"]),
+            int(usage["rss_kb"]),  # kilobytes on Linux
+            int(usage["status"]),
+            stdout,
+            stderr,
         )
 
 

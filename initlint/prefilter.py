@@ -117,16 +117,23 @@ EXPLICIT_INIT: tuple[Token, ...] = (
         confirm=re.compile(rf"init\.(?:{'|'.join(sorted(TORCH_DEPRECATED_ALIASES))})\b(?!_)"),
     ),
     Token("init import"),
-    # A parameter that starts from a tensor factory: `nn.Parameter(torch.zeros(out, in))`,
-    # `fc.weight.data = torch.randn(o, i)`, `w.data.copy_(torch.zeros(o, i))`.
+    # A 2-D parameter that starts from a tensor factory, `nn.Parameter(torch.zeros(out, in))`
+    # (two or more sizes, a tuple, a star: a single size is a bias or a norm weight, never
+    # a kernel, and transformers has one in nearly every model); a kernel assigned or copied
+    # whole: `fc.weight.data = torch.randn(o, i)`, `w.data.copy_(torch.zeros(o, i))` (a copy
+    # of anything but a factory call leaves the init unknown, so it cannot be judged).
     Token(
         "Parameter(",
         confirm=re.compile(
-            r"Parameter\(\s*(?:data\s*=\s*)?[^()]{0,60}?\b(?:zeros|ones|full|randn|rand|eye)\("
+            r"Parameter\(\s*(?:data\s*=\s*)?[^()]{0,60}?\b(?:eye\(|(?:zeros|ones|full|randn|rand)"
+            r"\(\s*(?:[(\[*]|(?:[^,()]|\((?:[^()]|\([^()]*\))*\))*,))"
         ),
     ),
     Token(".data", confirm=re.compile(r"\.data\s*=(?!=)")),
-    Token("copy_("),
+    Token(
+        "copy_(",
+        confirm=re.compile(r"copy_\(\s*(?:\w+\.)*(?:zeros|ones|full|randn|rand|eye|empty)\("),
+    ),
 )
 
 # SELU, judged under every initializer, the framework default included (KIN103).
