@@ -64,7 +64,8 @@ def test_files_without_a_token_are_not_parsed(text: str) -> None:
         "import torch\nself.w = nn.Parameter(torch.zeros((o, i)))\n",
         "import torch\nself.w = nn.Parameter(torch.zeros(*shape))\n",
         "import torch\nself.w = nn.Parameter(torch.eye(n))\n",
-        "import torch\nself.w = nn.Parameter(\n    torch.randn(\n        o,\n        i,\n    )\n)\n",
+        "import torch\nself.w = nn.Parameter(\n    torch.randn(\n        o,\n        i,\n    )\n)\n"
+        "",
         "import torch\nfrom torch.nn.init import xavier_uniform_ as xu\nxu(w)\n",
         "import torch\nnn.init.normal(w)\n",
         "import tensorflow as tf\nk = tf.zeros_initializer()\n",
