@@ -12,6 +12,15 @@ from initlint.rules import ALL_RULES, Rule
 from initlint.settings import Settings, select_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SPLIT_PARAMETER = """\
+import torch
+self.w = nn.Parameter(
+    torch.randn(
+        out_features,
+        in_features,
+    )
+)
+"""
 EVERY = select_rules(["ALL"])
 DEFAULT = select_rules()
 
@@ -64,8 +73,7 @@ def test_files_without_a_token_are_not_parsed(text: str) -> None:
         "import torch\nself.w = nn.Parameter(torch.zeros((o, i)))\n",
         "import torch\nself.w = nn.Parameter(torch.zeros(*shape))\n",
         "import torch\nself.w = nn.Parameter(torch.eye(n))\n",
-        "import torch\nself.w = nn.Parameter(\n    torch.randn(\n        o,\n        i,\n    )\n)\n"
-        "",
+        SPLIT_PARAMETER,
         "import torch\nfrom torch.nn.init import xavier_uniform_ as xu\nxu(w)\n",
         "import torch\nnn.init.normal(w)\n",
         "import tensorflow as tf\nk = tf.zeros_initializer()\n",
