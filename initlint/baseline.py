@@ -15,13 +15,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from initlint.diagnostics import Diagnostic
 from initlint.output.report import FileReport, Report
+from initlint.source import replace_file
 
 VERSION = 1
 _WHITESPACE = re.compile(r"\s+")
@@ -86,22 +86,10 @@ def write(path: Path, report: Report) -> int:
     ]
     text = json.dumps({"findings": findings, "version": VERSION}, indent=2, sort_keys=True)
     try:
-        _write_atomic(path, text + "\n")
+        replace_file(path, (text + "\n").encode("utf-8"))
     except OSError as error:
         raise BaselineError(f"cannot write baseline `{path}`: {error.strerror or error}") from None
     return sum(counts.values())
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """A reader (another run, an editor) never sees a half-written baseline."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_folder(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def load(path: Path) -> Counter[Key]:

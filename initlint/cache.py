@@ -24,13 +24,13 @@ import hashlib
 import json
 import os
 import stat as stat_module
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from initlint import __version__
 from initlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Position, Severity
 from initlint.settings import Settings
+from initlint.source import replace_file
 
 DIRECTORY = ".initlint_cache"
 _FORMAT = 1  # bumped when the layout of an entry changes
@@ -144,23 +144,12 @@ class Cache:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
-                _write(ignore, b"# Created by initlint: this folder is a cache.\n*\n")
+                replace_file(ignore, b"# Created by initlint: this folder is a cache.\n*\n")
             merged = _load(self.file)
             merged.update(self.changed)
             data = {path: _encode(entry) for path, entry in merged.items()}
-            _write(self.file, json.dumps(data, separators=(",", ":")).encode())
+            replace_file(self.file, json.dumps(data, separators=(",", ":")).encode())
             self.changed = {}
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _load(file: Path) -> dict[str, Entry]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 from collections.abc import Mapping
 
 import libcst as cst
@@ -17,7 +16,6 @@ from initlint.rules import ALL_RULES, BY_CODE, Rule
 from initlint.settings import PARSE_ERROR, Settings
 
 MAX_FIX_PASSES = 10
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class FixError(Exception):
@@ -28,7 +26,7 @@ class Lines:
     """Maps libcst (line, column) positions to offsets in the text, line endings as written."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.starts = [0] + [m.end() for m in source.NEWLINE.finditer(text)]
         self.text = text
 
     def offset(self, line: int, column: int) -> int:

@@ -155,13 +155,12 @@ def _map(work: Callable[[Task], Outcome], tasks: list[Task], jobs: int) -> list[
     """
     if jobs <= 1 or len(tasks) < 2:
         return [work(task) for task in tasks]
+    import importlib
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from initlint import engine  # loaded once here, inherited by forked workers
-
-    del engine
+    importlib.import_module("initlint.engine")  # loaded once here, inherited by forked workers
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     workers = min(jobs, len(tasks))
     order = sorted(range(len(tasks)), key=lambda index: -_size(tasks[index].path))

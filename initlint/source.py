@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+NEWLINE = re.compile(r"\r\n|\r|\n")  # the line endings Python accepts
 
 
 def rows(text: str) -> list[str]:
     """The lines of ``text`` without their endings (any of CRLF, CR, LF), as shown in frames."""
-    return _NEWLINE.split(text)
+    return NEWLINE.split(text)
 
 
 # libcst parses about 50-100 KB a second and needs ~500 bytes of memory per byte of source:
@@ -115,6 +115,21 @@ def write_atomic(path: Path, data: bytes) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write one of initlint's own files (a baseline, the cache) through a temporary file in
+    its folder and a rename: a reader (another run, an editor) never sees it half-written.
+    ``write_atomic`` is for the user's sources, whose mode and symlinks it keeps."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 @contextmanager
